@@ -18,10 +18,20 @@ from .errors import (
     UnsafeContentError,
     UnsupportedFormatError,
 )
+from .info import describe
+from .metrics import grade_adjusted_speed, mean_maximal_speed, moving_time_s
 from .read import read_log
+from .writers import write_csv, write_gpx, write_tcx
 
 __all__ = [
     "read_log",
+    "describe",
+    "grade_adjusted_speed",
+    "moving_time_s",
+    "mean_maximal_speed",
+    "write_gpx",
+    "write_tcx",
+    "write_csv",
     "Activity",
     "CleaningReport",
     "CleaningStep",

@@ -44,6 +44,8 @@ ELEVATION_WINDOW_S = 15
 GRADE_HALF_WINDOW_S = 5
 #: Grade is only computed where at least this distance is covered over the window [m].
 GRADE_MIN_RUN_M = 5.0
+#: Window of the running mean of positions before integrating distance (GPS jitter) [s].
+POSITION_SMOOTHING_S = 3.0
 #: Largest plausible grade (Minetti's data stop at ±0.45) [-].
 GRADE_LIMIT = 0.5
 #: Longest cleaned activity accepted [s] (7 days): guards memory against absurd timestamps.
@@ -163,10 +165,19 @@ def fill_distance(frame: pd.DataFrame, report: CleaningReport) -> pd.DataFrame:
     dist = np.full(len(frame), np.nan)
     if ok.sum() >= 2:
         idx = np.flatnonzero(ok)
-        steps = haversine_m(lat[idx[:-1]], lon[idx[:-1]], lat[idx[1:]], lon[idx[1:]])
+        # a short running mean takes out the GPS jitter that inflates integrated distance
+        when = frame.index[idx]
+        window = pd.Timedelta(seconds=POSITION_SMOOTHING_S)
+        la = pd.Series(lat[idx], index=when).rolling(window, center=True, min_periods=1).mean()
+        lo = pd.Series(lon[idx], index=when).rolling(window, center=True, min_periods=1).mean()
+        la, lo = la.to_numpy(), lo.to_numpy()
+        steps = haversine_m(la[:-1], lo[:-1], la[1:], lo[1:])
         dist[idx] = np.r_[0.0, np.cumsum(steps)]
         dist = pd.Series(dist).ffill().fillna(0.0).to_numpy()
-        detail = f"distance integrated from {ok.sum()} positions"
+        detail = (
+            f"distance integrated from {ok.sum()} positions "
+            f"(running mean over {POSITION_SMOOTHING_S:g} s)"
+        )
     else:
         detail = "no distance and no positions: distance unknown"
     report.add("distance", int(ok.sum()), detail)
