@@ -1,3 +1,36 @@
-"""governor: a quantitative central-governor model of running fatigue."""
+"""governor: a quantitative central-governor model of running fatigue.
+
+Simulate a runner whose brain holds a reserve, trick it with false feedback, and fit it to
+training logs. The public names are listed in ``__all__``; see the README for a tour.
+"""
+
+from governor.params import ELITE, RECREATIONAL, TRAINED, Params
+from governor.scenario import (
+    Course,
+    Environment,
+    Feedback,
+    FixedRPE,
+    Modifiers,
+    Race,
+    Segment,
+    TimeToExhaustion,
+    TimeTrial,
+    Training,
+)
+from governor.simulate import Simulation, simulate
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Params", "RECREATIONAL", "TRAINED", "ELITE",
+    "Course", "Environment", "Feedback", "Modifiers",
+    "Race", "TimeTrial", "TimeToExhaustion", "FixedRPE", "Training", "Segment",
+    "simulate", "Simulation",
+]
+
+try:  # the log reader (governor.io) is built alongside the model
+    from governor.io import Activity, LogError, read_log  # noqa: F401
+
+    __all__ += ["read_log", "Activity", "LogError"]
+except ImportError:  # pragma: no cover - only while governor.io is incomplete
+    pass

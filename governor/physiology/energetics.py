@@ -79,18 +79,45 @@ def air_cost_coefficient(mass_kg: float, height_m: float) -> float:
 
 
 @njit(cache=True)
-def metabolic_speed(
-    speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float
-) -> float:
-    """Flat-equivalent metabolic speed e [m/s] of running at ``speed_mps`` on ``grade``.
-
-    ``e = v C(i)/C(0) + k (v + w)|v + w| v`` with ``w`` the headwind [m/s] (positive against
-    the runner) and ``k`` from :func:`air_cost_coefficient` (0 ignores the air).
-    """
+def cost_speed(speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float) -> float:
+    """Metabolic cost of running at ``speed_mps`` as a speed [m/s] of the no-air flat cost:
+    ``v C(i)/C(0) + k (v + w)|v + w| v``, with ``w`` the headwind [m/s] (positive against
+    the runner) and ``k`` from :func:`air_cost_coefficient`."""
     u = speed_mps + headwind_mps
     return speed_mps * minetti_cost_j_per_kg_m(grade) / FLAT_COST_J_PER_KG_M + (
         air_coefficient * u * abs(u) * speed_mps
     )
+
+
+@njit(cache=True)
+def still_air_cost_speed(metabolic_speed_mps: float, air_coefficient: float) -> float:
+    """Cost [m/s of no-air flat cost] of running at ``e`` on the flat in still air:
+    ``e + k e^3``. Metabolic power is ``m C(0)`` times this."""
+    e = max(metabolic_speed_mps, 0.0)
+    return e + air_coefficient * e * e * e
+
+
+@njit(cache=True)
+def metabolic_speed(
+    speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float
+) -> float:
+    """Flat-equivalent metabolic speed e [m/s] of running at ``speed_mps`` on ``grade``
+    against ``headwind_mps``: the speed on flat ground in still air of equal metabolic cost,
+    so that e = v on the flat in still air and CS is a track speed.
+
+    Solves ``e + k e^3 = cost_speed(v, i, w, k)`` by Newton's method.
+    """
+    c = cost_speed(speed_mps, grade, headwind_mps, air_coefficient)
+    if c <= 0.0:
+        return 0.0
+    e = c
+    for _ in range(30):
+        f = e + air_coefficient * e * e * e - c
+        e_new = e - f / (1.0 + 3.0 * air_coefficient * e * e)
+        if abs(e_new - e) < 1e-12:
+            return e_new
+        e = e_new
+    return e
 
 
 @njit(cache=True)
@@ -105,21 +132,20 @@ def speed_from_metabolic(
     """
     if metabolic_speed_mps <= 0.0:
         return 0.0
+    target = still_air_cost_speed(metabolic_speed_mps, air_coefficient)
     c = minetti_cost_j_per_kg_m(grade) / FLAT_COST_J_PER_KG_M
-    v = metabolic_speed_mps / c
+    v = target / c
     for _ in range(30):
         u = v + headwind_mps
-        f = v * c + air_coefficient * u * abs(u) * v - metabolic_speed_mps
+        f = v * c + air_coefficient * u * abs(u) * v - target
         df = c + air_coefficient * (u * abs(u) + 2.0 * abs(u) * v)
         if df < 1e-9:
             df = 1e-9
-        step = f / df
-        v_new = v - step
+        v_new = v - f / df
         if v_new < 0.0:
             v_new = 0.5 * v
         if abs(v_new - v) < 1e-10:
-            v = v_new
-            break
+            return v_new
         v = v_new
     return v
 
@@ -150,6 +176,8 @@ __all__ = [
     "body_surface_area_m2",
     "drag_area_m2",
     "air_cost_coefficient",
+    "cost_speed",
+    "still_air_cost_speed",
     "metabolic_speed",
     "speed_from_metabolic",
     "grade_adjusted_speed_mps",

@@ -1,0 +1,189 @@
+"""The governor: what the brain believes, the reserve it keeps, the recruitment it allows.
+
+Every function here acts on *beliefs* (displayed distance, believed totals, the perceived
+clock, told temperatures, afferent estimates of the reserve), never on the true state
+(DESIGN §2, §3.4). The command is the smallest of three speeds, each a flat-equivalent
+metabolic speed [m/s]:
+
+1. reserve-feasible: finish the believed remaining effort with a safety reserve still held,
+   a reserve released as the believed end approaches (the end spurt);
+2. thermal-feasible: keep the forecast core temperature at the believed end a margin below
+   the limit, forecast with the told air temperature and the displayed core temperature;
+3. perceptually acceptable: the present speed corrected by how far perceived exertion runs
+   ahead of the RPE template for the believed fraction completed.
+
+References
+----------
+St Clair Gibson A, Noakes TD (2004). Evidence for complex system integration and dynamic
+neural regulation of skeletal muscle recruitment during exercise in humans. Br J Sports Med
+38:797-806.
+Tucker R (2009). The anticipatory regulation of performance: the physiological basis for
+pacing strategies and the development of a perception-based model for exercise performance.
+Br J Sports Med 43:392-400.
+Joseph T, Johnson B, Battista RA, et al. (2008). Perception of fatigue during simulated
+competition. Med Sci Sports Exerc 40:381-386.
+de Koning JJ, Foster C, Bakkum A, et al. (2011). Regulation of pacing strategy during athletic
+competition. PLoS ONE 6:e15863.
+Mauger AR, Jones AM, Williams CA (2009). Influence of feedback and prior experience on pacing
+during a 4-km cycle time trial. Med Sci Sports Exerc 41:451-458.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+
+@njit(cache=True)
+def naivety(experience: float, experience_trials: float) -> float:
+    """How naive the governor is [0-1]: ``exp(-n / n_e)`` for ``n`` previous similar maximal
+    efforts. 1 for a first attempt, near 0 after a few."""
+    return math.exp(-max(experience, 0.0) / experience_trials)
+
+
+@njit(cache=True)
+def believed_reserve_m(
+    reserve_m: float, d_prime_m: float, believed_d_prime_m: float, afferent_gain: float
+) -> float:
+    """The governor's estimate of its reserve [m] from afferent feedback of depletion.
+
+    ``D_hat = D_hat0 (1 - g (1 - D/D'0))``: with afferent gain ``g`` below 1 the brain
+    under-senses how much is spent.
+    """
+    return believed_d_prime_m * max(1.0 - afferent_gain * (1.0 - reserve_m / d_prime_m), 0.0)
+
+
+@njit(cache=True)
+def safety_reserve_m(
+    margin: float, believed_d_prime_m: float, remaining_s: float, spurt_horizon_s: float
+) -> float:
+    """Reserve held back [m]: ``m_D D_hat0 min(1, T_rem / T_spurt)``, released linearly in
+    believed remaining time over the last ``spurt_horizon_s`` seconds."""
+    return margin * believed_d_prime_m * min(max(remaining_s, 0.0) / spurt_horizon_s, 1.0)
+
+
+@njit(cache=True)
+def reserve_feasible_speed_distance(
+    critical_speed_mps: float, reserve_m: float, safety_m: float, remaining_m: float
+) -> float:
+    """Fastest constant metabolic speed [m/s] that covers ``remaining_m`` while spending
+    exactly the reserve above the safety level.
+
+    At constant ``e`` for ``T = s/e``, the spend is ``(e - CS) s/e = D - D_safe``, so
+    ``e = CS / (1 - (D - D_safe)/s)``; when the spendable reserve exceeds the distance left
+    the answer is unbounded (returned as infinity; the ceiling then limits recruitment).
+    """
+    spendable = reserve_m - safety_m
+    if spendable >= remaining_m:
+        return math.inf
+    return critical_speed_mps / (1.0 - spendable / remaining_m)
+
+
+@njit(cache=True)
+def reserve_feasible_speed_time(
+    critical_speed_mps: float, reserve_m: float, safety_m: float, remaining_s: float
+) -> float:
+    """Fastest constant metabolic speed [m/s] for a timed effort: ``CS + (D - D_safe)/T``,
+    floored at zero."""
+    return max(critical_speed_mps + (reserve_m - safety_m) / max(remaining_s, 1e-6), 0.0)
+
+
+@njit(cache=True)
+def thermal_feasible_speed(
+    core_shown_c: float,
+    limit_c: float,
+    margin_c: float,
+    remaining_s: float,
+    tau_s: float,
+    told_air_c: float,
+    air_speed_mps: float,
+    skin_c: float,
+    conductance_w_k: float,
+    area_m2: float,
+    sweat_gain_w_m2_k: float,
+    mass_kg: float,
+    flat_cost_j_kg_m: float,
+    resting_w_kg: float,
+) -> float:
+    """Fastest metabolic speed [m/s] whose forecast core temperature at the believed end is
+    ``margin_c`` below ``limit_c``.
+
+    Inverts the end forecast ``Tss(e)(1 - x) + Tc x`` with ``x = exp(-T_rem/tau)`` and the
+    linear steady state of :func:`governor.physiology.thermal.steady_core_temp_c`, computed
+    with the *told* air temperature and the *displayed* core temperature.
+    """
+    target = limit_c - margin_c
+    x = math.exp(-max(remaining_s, 0.0) / tau_s)
+    if x > 1.0 - 1e-9:
+        return math.inf
+    steady_max = (target - core_shown_c * x) / (1.0 - x)
+    h_dry = max(3.0, 8.3 * math.sqrt(max(air_speed_mps, 0.0))) + 4.7
+    phi = math.exp((skin_c - 34.0) / 10.7)
+    a_dry = area_m2 * h_dry
+    a_sw = area_m2 * sweat_gain_w_m2_k * phi
+    heat_max = (steady_max * (a_dry + a_sw) - a_dry * told_air_c - a_sw * 36.8) / (
+        1.0 + a_dry / conductance_w_k
+    )
+    return max((heat_max / mass_kg - resting_w_kg) / flat_cost_j_kg_m, 0.0)
+
+
+@njit(cache=True)
+def template_rpe(
+    fraction_done: float, expected_duration_s: float, start_rpe: float, end_rpe: float
+) -> float:
+    """The expected RPE [CR10] at a believed fraction of an effort (Tucker 2009 template).
+
+    Linear from a start level to ``end_rpe`` at the believed end (Joseph et al. 2008). The
+    start level is ``start_rpe`` for a one-hour effort and scales as ``(3600 s / T)^0.1``:
+    higher for short efforts, lower for long ones; it stays at least one point below the end.
+    """
+    f = min(max(fraction_done, 0.0), 1.0)
+    start = start_rpe * (3600.0 / max(expected_duration_s, 1.0)) ** 0.1
+    start = min(max(start, 1.0), end_rpe - 1.0)
+    return start + (end_rpe - start) * f
+
+
+@njit(cache=True)
+def perceptual_speed(
+    metabolic_speed_mps: float,
+    critical_speed_mps: float,
+    template: float,
+    rpe: float,
+    gain_per_cr10_s: float,
+    recruitment_tau_s: float,
+) -> float:
+    """Perceptually acceptable metabolic speed [m/s]: the present speed corrected by the gap
+    between template and perceived exertion, ``e + k CS (template - P) tau_R``.
+
+    With recruitment following the command with lag ``tau_R``, speed then changes at
+    ``k CS (template - P)`` per second. In a maximal effort this is a limit only while P runs
+    ahead of the template (:func:`perceptual_limit`); in an RPE clamp it is the command.
+    """
+    return metabolic_speed_mps + gain_per_cr10_s * critical_speed_mps * (
+        template - rpe
+    ) * recruitment_tau_s
+
+
+@njit(cache=True)
+def perceptual_limit(
+    metabolic_speed_mps: float,
+    critical_speed_mps: float,
+    template: float,
+    rpe: float,
+    gain_per_cr10_s: float,
+    recruitment_tau_s: float,
+) -> float:
+    """The template as a limit [m/s]: :func:`perceptual_speed` while perceived exertion runs
+    ahead of the template, no limit (infinity) otherwise, so a runner who feels better than
+    expected is held by the other limits, not pushed to spend the reserve early."""
+    if rpe <= template:
+        return math.inf
+    return perceptual_speed(metabolic_speed_mps, critical_speed_mps, template, rpe,
+                            gain_per_cr10_s, recruitment_tau_s)
+
+
+@njit(cache=True)
+def hazard_score(rpe: float, fraction_remaining: float) -> float:
+    """de Koning et al. 2011 hazard score: RPE x believed fraction of the effort remaining."""
+    return rpe * min(max(fraction_remaining, 0.0), 1.0)

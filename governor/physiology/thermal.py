@@ -1,0 +1,178 @@
+"""Two-node (core, skin) heat balance of a runner.
+
+A cheap form of the Gagge two-node model: metabolic heat minus external work enters the
+core; blood flow carries it to the skin; the skin loses it by convection (growing with air
+speed), radiation and sweat evaporation bounded by humidity; the breath carries a little
+away from the core.
+
+Temperatures [degC], powers [W], areas [m^2], vapour pressures [kPa].
+
+References
+----------
+Gagge AP, Stolwijk JAJ, Nishi Y (1971). An effective temperature scale based on a simple
+model of human physiological regulatory response. ASHRAE Trans 77:247-262.
+Gagge AP, Fobelets AP, Berglund LG (1986). A standard predictive index of human response to
+the thermal environment. ASHRAE Trans 92:709-731.
+Fanger PO (1970). Thermal Comfort (respiratory heat loss).
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+#: Specific heat of the body [J/kg/K] (Gagge et al. 1971).
+BODY_SPECIFIC_HEAT_J_KG_K = 3490.0
+#: Fraction of body heat capacity in the skin node during exercise [-] (Gagge et al. 1986).
+SKIN_MASS_FRACTION = 0.1
+#: Radiative heat-transfer coefficient [W/m^2/K] (Gagge et al. 1986).
+RADIATIVE_COEFFICIENT_W_M2_K = 4.7
+#: Lewis relation [K/kPa]: evaporative = 16.5 x convective coefficient.
+LEWIS_RELATION_K_PER_KPA = 16.5
+#: Set points of the Gagge model [degC].
+CORE_SET_POINT_C = 36.8
+SKIN_SET_POINT_C = 34.1
+#: Upper limit of skin blood flow [L/m^2/h] (Gagge et al. 1986).
+SKIN_BLOOD_FLOW_MAX = 90.0
+#: Resting metabolic rate [W/kg].
+RESTING_METABOLIC_W_KG = 1.2
+#: Largest sustainable sweat rate, as evaporative power [W] (about 2.5 L/h).
+MAX_SWEAT_POWER_W = 1700.0
+
+
+@njit(cache=True)
+def saturation_vapour_pressure_kpa(temperature_c: float) -> float:
+    """Saturation vapour pressure of water [kPa] (Tetens formula)."""
+    return 0.6108 * math.exp(17.27 * temperature_c / (temperature_c + 237.3))
+
+
+@njit(cache=True)
+def convective_coefficient_w_m2_k(air_speed_mps: float) -> float:
+    """Convective heat-transfer coefficient of a moving body [W/m^2/K]:
+    ``max(3.0, 8.3 sqrt(u))`` (Gagge et al. 1986)."""
+    return max(3.0, 8.3 * math.sqrt(max(air_speed_mps, 0.0)))
+
+
+@njit(cache=True)
+def core_skin_conductance_w_k(core_c: float, skin_c: float, area_m2: float) -> float:
+    """Core-to-skin conductance [W/K]: tissue (5.28 W/m^2/K) plus blood flow, where skin
+    blood flow rises with core warmth and falls with skin cold (Gagge et al. 1986)."""
+    warm_core = max(core_c - CORE_SET_POINT_C, 0.0)
+    cold_skin = max(SKIN_SET_POINT_C - skin_c, 0.0)
+    flow = (6.3 + 200.0 * warm_core) / (1.0 + 0.5 * cold_skin)
+    flow = min(max(flow, 0.5), SKIN_BLOOD_FLOW_MAX)
+    return area_m2 * (5.28 + 1.163 * flow)
+
+
+@njit(cache=True)
+def heat_production_w(metabolic_power_w: float, external_work_w: float) -> float:
+    """Heat released in the body [W]: metabolic power minus external mechanical work
+    (work against gravity uphill; negative downhill, where it is absorbed as heat)."""
+    return metabolic_power_w - external_work_w
+
+
+@njit(cache=True)
+def thermal_rates_c_per_s(
+    core_c: float,
+    skin_c: float,
+    heat_w: float,
+    metabolic_power_w: float,
+    air_c: float,
+    relative_humidity: float,
+    air_speed_mps: float,
+    mass_kg: float,
+    area_m2: float,
+    sweat_gain_w_m2_k: float,
+) -> tuple[float, float, float]:
+    """Core and skin temperature rates [degC/s] and evaporative loss [W].
+
+    Core: ``C_c dTc/dt = H - K (Tc - Tsk) - Q_resp``.
+    Skin: ``C_s dTsk/dt = K (Tc - Tsk) - A (h_c + h_r)(Tsk - Ta) - E``, where
+    ``E = min(A k_sw (Tc - 36.8) exp((Tsk - 34)/10.7), E_max)`` and
+    ``E_max = A 16.5 h_c (p_sat(Tsk) - RH p_sat(Ta))``.
+    """
+    c_total = mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
+    c_skin = SKIN_MASS_FRACTION * c_total
+    c_core = c_total - c_skin
+    k_cs = core_skin_conductance_w_k(core_c, skin_c, area_m2)
+    h_c = convective_coefficient_w_m2_k(air_speed_mps)
+    dry = area_m2 * (h_c + RADIATIVE_COEFFICIENT_W_M2_K) * (skin_c - air_c)
+    p_air = relative_humidity * saturation_vapour_pressure_kpa(air_c)
+    e_max = area_m2 * LEWIS_RELATION_K_PER_KPA * h_c * (
+        saturation_vapour_pressure_kpa(skin_c) - p_air
+    )
+    e_max = max(e_max, 0.0)
+    sweat = area_m2 * sweat_gain_w_m2_k * max(core_c - CORE_SET_POINT_C, 0.0) * math.exp(
+        (skin_c - 34.0) / 10.7
+    )
+    evap = min(min(sweat, MAX_SWEAT_POWER_W), e_max)
+    resp = metabolic_power_w * (0.0014 * (34.0 - air_c) + 0.0173 * (5.87 - p_air))
+    flow = k_cs * (core_c - skin_c)
+    d_core = (heat_w - flow - resp) / c_core
+    d_skin = (flow - dry - evap) / c_skin
+    return d_core, d_skin, evap
+
+
+@njit(cache=True)
+def steady_core_temp_c(
+    heat_w: float,
+    air_c: float,
+    air_speed_mps: float,
+    skin_c: float,
+    conductance_w_k: float,
+    area_m2: float,
+    sweat_gain_w_m2_k: float,
+) -> float:
+    """Steady core temperature [degC] of the linearised heat balance.
+
+    At steady state ``H = A h_dry (Tsk - Ta) + A k_sw phi (Tc - 36.8)`` with
+    ``Tsk = Tc - H/K`` and ``phi = exp((Tsk - 34)/10.7)`` held at the present skin
+    temperature, so::
+
+        Tc_ss = [H + A h_dry (H/K + Ta) + A k_sw phi 36.8] / (A h_dry + A k_sw phi)
+
+    This is the governor's internal forecast (DESIGN §3.4): cheap, linear in H and in the
+    air temperature, and so usable with a *told* temperature. Evaporative limits from
+    humidity are not in the forecast (the body model has them).
+    """
+    h_dry = convective_coefficient_w_m2_k(air_speed_mps) + RADIATIVE_COEFFICIENT_W_M2_K
+    phi = math.exp((skin_c - 34.0) / 10.7)
+    a_dry = area_m2 * h_dry
+    a_sw = area_m2 * sweat_gain_w_m2_k * phi
+    return (heat_w + a_dry * (heat_w / conductance_w_k + air_c) + a_sw * CORE_SET_POINT_C) / (
+        a_dry + a_sw
+    )
+
+
+@njit(cache=True)
+def thermal_time_constant_s(
+    mass_kg: float, air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float
+) -> float:
+    """Time constant [s] of the core's approach to its steady state in the linearised
+    balance: core heat capacity over the total loss conductance."""
+    h_dry = convective_coefficient_w_m2_k(air_speed_mps) + RADIATIVE_COEFFICIENT_W_M2_K
+    phi = math.exp((skin_c - 34.0) / 10.7)
+    c_core = (1.0 - SKIN_MASS_FRACTION) * mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
+    return c_core / (area_m2 * (h_dry + sweat_gain_w_m2_k * phi))
+
+
+@njit(cache=True)
+def mean_forecast_core_temp_c(
+    core_now_c: float, steady_c: float, horizon_s: float, tau_s: float
+) -> float:
+    """Mean core temperature [degC] over the next ``horizon_s`` seconds of a first-order
+    approach from ``core_now_c`` to ``steady_c`` with time constant ``tau_s``:
+    ``Tss + (T0 - Tss) (tau/H)(1 - exp(-H/tau))``."""
+    if horizon_s <= 1e-9:
+        return core_now_c
+    x = horizon_s / tau_s
+    return steady_c + (core_now_c - steady_c) * (1.0 - math.exp(-x)) / x
+
+
+@njit(cache=True)
+def end_forecast_core_temp_c(
+    core_now_c: float, steady_c: float, horizon_s: float, tau_s: float
+) -> float:
+    """Core temperature [degC] after ``horizon_s`` of a first-order approach to steady."""
+    return steady_c + (core_now_c - steady_c) * math.exp(-horizon_s / tau_s)

@@ -1,0 +1,231 @@
+"""simulate(): run the model for a protocol in a scenario, and the Simulation it returns."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from governor.model import AUX_NAMES, STATE_NAMES, initial_state, pack
+from governor.params import Params
+from governor.scenario import (
+    FIXED_RPE,
+    RACE,
+    TIME_TO_EXHAUSTION,
+    TIME_TRIAL,
+    Course,
+    Environment,
+    Feedback,
+    FixedRPE,
+    Modifiers,
+    Race,
+    TimeToExhaustion,
+    TimeTrial,
+    Training,
+)
+from governor.solver import NUMERICAL_ERROR, STATUS_NAMES, run_compiled, run_scipy
+
+PROTOCOL_TYPES = (Race, TimeTrial, TimeToExhaustion, FixedRPE, Training)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The result of :func:`simulate`.
+
+    Attributes
+    ----------
+    trace
+        DataFrame indexed by ``time_s`` [s] with the states (``distance_m``, ``recruitment``,
+        ``reserve_m``, ``core_temp_c``, ``skin_temp_c``, ``rpe``, ``heart_rate_bpm``, ...),
+        the observed quantities (``speed_mps``, ``hazard_score``, ``believed_remaining_
+        distance_m``, ``believed_elapsed_s``, ``told_temp_c``, the governor's three limits)
+        and ``pace_s_per_km``.
+    status
+        ``"finished"``, ``"exhausted"``, ``"stopped"`` or ``"time limit"``.
+    """
+
+    trace: pd.DataFrame
+    status: str
+    params: Params
+    protocol: object
+    course: Course
+    environment: Environment
+    feedback: Feedback
+    modifiers: Modifiers
+    solver: str
+    extras: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def finish_time_s(self) -> float:
+        """Time the effort ended [s] (the finish line, exhaustion, stop or limit)."""
+        return float(self.trace.index[-1])
+
+    @property
+    def distance_m(self) -> float:
+        """True distance covered [m]."""
+        return float(self.trace["distance_m"].iloc[-1])
+
+    def split_times_s(self, every_m: float = 1000.0) -> pd.Series:
+        """Time of each split of ``every_m`` metres [s], indexed by split end [m]; the last,
+        partial split is included when the effort ended past its start."""
+        d = self.trace["distance_m"].to_numpy()
+        t = self.trace.index.to_numpy()
+        marks = np.arange(every_m, d[-1] + 1e-6, every_m)
+        if marks.size == 0 or marks[-1] < d[-1] - 1e-6:
+            marks = np.append(marks, d[-1])
+        cum = np.interp(marks, d, t)
+        return pd.Series(np.diff(np.concatenate([[0.0], cum])), index=marks,
+                         name="split_s")
+
+    def summary(self) -> dict:
+        """A flat dict of plain values: status, time, distance, mean speed, first and last
+        km, end spurt, reserve left, peak core temperature, final RPE."""
+        tr = self.trace
+        out = {
+            "protocol": type(self.protocol).__name__,
+            "status": self.status,
+            "finish_time_s": self.finish_time_s,
+            "distance_m": self.distance_m,
+            "mean_speed_mps": self.distance_m / max(self.finish_time_s, 1e-9),
+            "peak_core_temp_c": float(tr["core_temp_c"].max()),
+            "final_rpe": float(tr["rpe"].iloc[-1]),
+            "reserve_left_m": float(tr["reserve_m"].iloc[-1]),
+            "reserve_left_fraction": float(tr["reserve_m"].iloc[-1] / self.params.d_prime_m),
+            "peak_heart_rate_bpm": float(tr["heart_rate_bpm"].max()),
+        }
+        if self.distance_m >= 2000.0:
+            splits = self.split_times_s(1000.0)
+            full = splits[splits.index % 1000.0 < 1e-6]
+            out["first_km_s"] = float(full.iloc[0])
+            out["last_km_s"] = float(full.iloc[-1])
+            mean_km = float(full.mean())
+            out["mean_km_s"] = mean_km
+            # end spurt: how much faster the last km is than the mean km [%]
+            out["end_spurt_pct"] = 100.0 * (mean_km / out["last_km_s"] - 1.0)
+        return out
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (f"Simulation({s['protocol']}, {s['status']}, {s['finish_time_s']:.1f} s, "
+                f"{s['distance_m']:.0f} m)")
+
+
+def _validate(params, protocol, course, environment, feedback, modifiers, dt, solver):
+    if not isinstance(params, Params):
+        raise ValueError(f"params must be a governor.Params, got {type(params).__name__}")
+    if not isinstance(protocol, PROTOCOL_TYPES):
+        raise ValueError(
+            "protocol must be one of Race, TimeTrial, TimeToExhaustion, FixedRPE, Training; "
+            f"got {type(protocol).__name__}"
+        )
+    for obj, cls, name in ((course, Course, "course"), (environment, Environment, "environment"),
+                           (feedback, Feedback, "feedback"), (modifiers, Modifiers, "modifiers")):
+        if not isinstance(obj, cls):
+            raise ValueError(f"{name} must be a governor.{cls.__name__}")
+    if not (isinstance(dt, int | float) and math.isfinite(dt) and 0.01 <= dt <= 10.0):
+        raise ValueError(f"dt must be between 0.01 and 10 s, got {dt!r}")
+    if solver not in ("compiled", "scipy"):
+        raise ValueError(f"solver must be 'compiled' or 'scipy', got {solver!r}")
+    kind = protocol.kind
+    segs = feedback.segments()
+    if any(v["pacer_factor"] is not None for _, v in segs) and kind != RACE:
+        raise ValueError("Feedback.pacer_factor applies to a Race only")
+    if feedback.changes and any("pacer_factor" in u for _, u in feedback.changes):
+        raise ValueError("Feedback.changes cannot change pacer_factor: the pacer is set at the start")
+    if any(not v["endpoint_known"] for _, v in segs) and kind not in (RACE, TIME_TRIAL):
+        raise ValueError("Feedback.endpoint_known=False applies to a Race or a TimeTrial only")
+    if any(v["believed_distance_m"] is not None for _, v in segs) and kind != RACE:
+        raise ValueError("Feedback.believed_distance_m applies to a Race only")
+    if any(v["believed_duration_s"] is not None for _, v in segs) and kind not in (
+            TIME_TRIAL, TIME_TO_EXHAUSTION):
+        raise ValueError(
+            "Feedback.believed_duration_s applies to a TimeTrial or a TimeToExhaustion only"
+        )
+    if kind == FIXED_RPE and not modifiers.governor:
+        raise ValueError("FixedRPE needs the governor: the runner self-selects speed by feel")
+
+
+def simulate(
+    params: Params,
+    protocol,
+    *,
+    course: Course | None = None,
+    environment: Environment | None = None,
+    feedback: Feedback | None = None,
+    modifiers: Modifiers | None = None,
+    dt: float = 1.0,
+    solver: str = "compiled",
+) -> Simulation:
+    """Simulate a runner through a protocol.
+
+    Parameters
+    ----------
+    params
+        The runner (:class:`Params`, e.g. :data:`governor.TRAINED`).
+    protocol
+        :class:`Race`, :class:`TimeTrial`, :class:`TimeToExhaustion`, :class:`FixedRPE` or
+        :class:`Training`.
+    course, environment, feedback, modifiers
+        The truth (course, air), what the runner is told, and their state of mind; default
+        flat, 20 degC / 50 % / still, truthful, unmodified.
+    dt
+        Step of the compiled integrator and of the trace [s].
+    solver
+        ``"compiled"`` (fixed-step RK4, numba) or ``"scipy"`` (the same right-hand side
+        through :func:`scipy.integrate.solve_ivp`, a reference).
+
+    Returns
+    -------
+    Simulation
+        With ``.trace``, ``.finish_time_s``, ``.distance_m``, ``.status``, ``.summary()``.
+
+    Raises
+    ------
+    ValueError
+        For an invalid scenario (the message says which part and why).
+    RuntimeError
+        If the integration produced a non-finite state (never silently clipped).
+    """
+    course = course if course is not None else Course()
+    environment = environment if environment is not None else Environment()
+    feedback = feedback if feedback is not None else Feedback()
+    modifiers = modifiers if modifiers is not None else Modifiers()
+    _validate(params, protocol, course, environment, feedback, modifiers, dt, solver)
+
+    pacer = None
+    extras: dict = {}
+    if feedback.pacer_factor is not None:
+        # the pacer replays the runner's own best (this race without the pacer), sped up
+        baseline = simulate(params, protocol, course=course, environment=environment,
+                            feedback=replace(feedback, pacer_factor=None),
+                            modifiers=modifiers, dt=dt, solver=solver)
+        t_b = baseline.trace.index.to_numpy()
+        s_b = baseline.trace["distance_m"].to_numpy()
+        pacer = (t_b / feedback.pacer_factor, s_b)
+        extras["baseline_finish_time_s"] = baseline.finish_time_s
+
+    args = pack(params, protocol, course, environment, feedback, modifiers, pacer)
+    y0 = initial_state(params, environment)
+    limit_s = float(protocol.limit_s)
+    natural_end_s = limit_s if protocol.kind not in (RACE, TIME_TO_EXHAUSTION) else math.inf
+    if protocol.kind == TIME_TRIAL:
+        natural_end_s = protocol.duration_s
+    settle_s = getattr(protocol, "settle_s", 0.0)
+    stop_fraction = getattr(protocol, "stop_fraction", 0.0)
+    runner = run_compiled if solver == "compiled" else run_scipy
+    t, y, aux, status = runner(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args)
+    if status == NUMERICAL_ERROR:
+        raise RuntimeError(
+            f"the integration produced a non-finite state near t = {t[-1]:.1f} s "
+            f"({type(protocol).__name__}, solver={solver}, dt={dt}); try a smaller dt"
+        )
+    trace = pd.DataFrame(np.column_stack([y, aux]), index=pd.Index(t, name="time_s"),
+                         columns=list(STATE_NAMES) + list(AUX_NAMES))
+    with np.errstate(divide="ignore"):
+        trace["pace_s_per_km"] = np.where(trace["speed_mps"] > 0.05,
+                                          1000.0 / trace["speed_mps"].clip(lower=0.05), np.inf)
+    return Simulation(trace=trace, status=STATUS_NAMES[status], params=params, protocol=protocol,
+                      course=course, environment=environment, feedback=feedback,
+                      modifiers=modifiers, solver=solver, extras=extras)

@@ -1,0 +1,267 @@
+"""Integrators for the model: a compiled fixed-step RK4 and a scipy reference.
+
+Both integrate :func:`governor.model.evaluate` and apply the same ending rules, so their
+traces can be compared point by point (tests/test_solver.py).
+
+Ending rules (status codes):
+
+``FINISHED``
+    a race reaches its distance (the last row is interpolated to the line), or a timed
+    effort, a training session or an RPE clamp reaches its duration;
+``EXHAUSTED``
+    on an imposed pace, the reserve's ceiling falls below the demand;
+``STOPPED``
+    the runner stops: on an imposed pace, perceived exertion runs past the template's
+    tolerance; in an RPE clamp, speed falls below the stated fraction of its settled value;
+``TIME_LIMIT``
+    the protocol's time limit passes first.
+
+A non-finite state is never clipped: the integrator stops and :func:`simulate` raises.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from governor.model import (
+    A_EXMARGIN,
+    A_TOLMARGIN,
+    A_V,
+    N_AUX,
+    N_STATE,
+    S,
+    X_DIST,
+    X_GOV,
+    X_KIND,
+    evaluate,
+)
+from governor.scenario import FIXED_RPE, RACE, TIME_TO_EXHAUSTION
+
+RUNNING, FINISHED, EXHAUSTED, STOPPED, TIME_LIMIT, NUMERICAL_ERROR = 0, 1, 2, 3, 4, 5
+STATUS_NAMES = {
+    FINISHED: "finished",
+    EXHAUSTED: "exhausted",
+    STOPPED: "stopped",
+    TIME_LIMIT: "time limit",
+    NUMERICAL_ERROR: "numerical error",
+}
+
+
+@njit(cache=True)
+def _check_end(kind, gov, t, y_old, y_new, aux, p, limit_s, natural_end_s, settle_s,
+               stop_fraction, v_settle):
+    """Ending rule after a step; returns (status, fraction of the step at which it ended)."""
+    for i in range(y_new.size):
+        if not math.isfinite(y_new[i]):
+            return NUMERICAL_ERROR, 1.0
+    if kind == RACE:
+        dist = p[X_DIST]
+        if y_new[S] >= dist:
+            ds = y_new[S] - y_old[S]
+            f = (dist - y_old[S]) / ds if ds > 0.0 else 1.0
+            return FINISHED, min(max(f, 0.0), 1.0)
+    elif kind == TIME_TO_EXHAUSTION:
+        if aux[A_EXMARGIN] < 0.0:
+            return EXHAUSTED, 1.0
+        if gov and aux[A_TOLMARGIN] < 0.0:
+            return STOPPED, 1.0
+    elif kind == FIXED_RPE:
+        if t > settle_s and v_settle > 0.0 and aux[A_V] < stop_fraction * v_settle:
+            return STOPPED, 1.0
+    if t >= natural_end_s - 1e-9:
+        return FINISHED, 1.0
+    if t >= limit_s - 1e-9:
+        return TIME_LIMIT, 1.0
+    return RUNNING, 1.0
+
+
+@njit(cache=True)
+def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, course_d,
+                  course_g, env_t, env_temp, env_rh, env_wind, fb_t, fb_v, pacer_t, pacer_s,
+                  seg_end, seg_kind, seg_val, out_t, out_y, out_aux):
+    """Classical fourth-order Runge-Kutta at a fixed step ``dt`` [s], writing each step's
+    time, state and observed row. The last step is shortened to land on a fixed end time;
+    a race's last row is interpolated to the finish line. Returns (rows, status)."""
+    n = y0.size
+    k1 = np.empty(n)
+    k2 = np.empty(n)
+    k3 = np.empty(n)
+    k4 = np.empty(n)
+    tmp = np.empty(n)
+    aux = np.empty(N_AUX)
+    y = y0.copy()
+    t = 0.0
+    kind = int(p[X_KIND])
+    gov = p[X_GOV] > 0.5
+    end_s = min(limit_s, natural_end_s)
+    evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_t, fb_v,
+             pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
+    out_t[0] = t
+    out_y[0, :] = y
+    out_aux[0, :] = aux
+    v_settle = -1.0
+    rows = 1
+    max_rows = out_t.size
+    status = RUNNING
+    while rows < max_rows:
+        h = min(dt, end_s - t)
+        if h <= 1e-12:
+            h = dt
+        # k1 holds the derivative at (t, y)
+        for i in range(n):
+            tmp[i] = y[i] + 0.5 * h * k1[i]
+        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k2, aux)
+        for i in range(n):
+            tmp[i] = y[i] + 0.5 * h * k2[i]
+        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k3, aux)
+        for i in range(n):
+            tmp[i] = y[i] + h * k3[i]
+        evaluate(t + h, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k4, aux)
+        for i in range(n):
+            tmp[i] = y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+        t_new = t + h
+        evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
+        if kind == FIXED_RPE and v_settle < 0.0 and t_new >= settle_s:
+            v_settle = aux[A_V]
+        status, frac = _check_end(kind, gov, t_new, y, tmp, aux, p, limit_s, natural_end_s,
+                                  settle_s, stop_fraction, v_settle)
+        if status == FINISHED and frac < 1.0:
+            # interpolate the last row to the finish line
+            t_new = t + frac * h
+            for i in range(n):
+                tmp[i] = y[i] + frac * (tmp[i] - y[i])
+            evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+                     fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
+        out_t[rows] = t_new
+        out_y[rows, :] = tmp
+        out_aux[rows, :] = aux
+        rows += 1
+        for i in range(n):
+            y[i] = tmp[i]
+        t = t_new
+        if status != RUNNING:
+            break
+    if status == RUNNING:
+        status = TIME_LIMIT
+    return rows, status
+
+
+def run_compiled(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args):
+    """Run :func:`integrate_rk4`; returns (t, y, aux, status)."""
+    max_rows = int(math.ceil(limit_s / dt)) + 3
+    out_t = np.empty(max_rows)
+    out_y = np.empty((max_rows, N_STATE))
+    out_aux = np.empty((max_rows, N_AUX))
+    rows, status = integrate_rk4(y0, float(dt), float(limit_s), float(natural_end_s),
+                                 float(settle_s), float(stop_fraction), *args, out_t, out_y,
+                                 out_aux)
+    return out_t[:rows], out_y[:rows], out_aux[:rows], int(status)
+
+
+def observe(t, y, args):
+    """Observed rows at given times and states (the same :func:`evaluate`)."""
+    aux = np.empty((t.size, N_AUX))
+    dy = np.empty(N_STATE)
+    for i in range(t.size):
+        evaluate(float(t[i]), np.ascontiguousarray(y[i]), *args, dy, aux[i])
+    return aux
+
+
+def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
+              method="RK45", rtol=1e-6, atol=1e-6):
+    """Integrate the same right-hand side with :func:`scipy.integrate.solve_ivp`.
+
+    The reference path: adaptive steps to ``rtol``/``atol``, output on the same ``dt`` grid,
+    and the same ending rules as events (the RPE clamp in two legs: to the settling time,
+    then on with a speed event). Returns (t, y, aux, status).
+    """
+    from scipy.integrate import solve_ivp
+
+    p = args[0]
+    kind = int(p[X_KIND])
+    gov = p[X_GOV] > 0.5
+    dy = np.empty(N_STATE)
+    aux = np.empty(N_AUX)
+
+    def fun(t, y):
+        out = np.empty(N_STATE)
+        evaluate(t, np.ascontiguousarray(y), *args, out, aux)
+        return out
+
+    def aux_at(t, y):
+        evaluate(t, np.ascontiguousarray(y), *args, dy, aux)
+        return aux
+
+    events = []
+    if kind == RACE:
+        def finish(t, y):
+            return y[S] - p[X_DIST]
+        events.append((finish, FINISHED))
+    elif kind == TIME_TO_EXHAUSTION:
+        def exhausted(t, y):
+            return aux_at(t, y)[A_EXMARGIN]
+        events.append((exhausted, EXHAUSTED))
+        if gov:
+            def stopped(t, y):
+                return aux_at(t, y)[A_TOLMARGIN]
+            events.append((stopped, STOPPED))
+    for fn, _ in events:
+        fn.terminal = True
+        fn.direction = -1 if fn.__name__ != "finish" else 1
+
+    end_s = min(limit_s, natural_end_s)
+    legs = [(0.0, end_s)]
+    if kind == FIXED_RPE and settle_s < end_s:
+        legs = [(0.0, settle_s), (settle_s, end_s)]
+    ts, ys = [], []
+    y_start = np.asarray(y0, dtype=float)
+    status = RUNNING
+    for leg, (t0, t1) in enumerate(legs):
+        evs = [fn for fn, _ in events]
+        if kind == FIXED_RPE and leg == 1:
+            v_settle = aux_at(t0, y_start)[A_V]
+            frac = stop_fraction
+
+            def slow(t, y, v_settle=v_settle, frac=frac):
+                return aux_at(t, y)[A_V] - frac * v_settle
+            slow.terminal = True
+            slow.direction = -1
+            evs = [slow]
+        grid = np.arange(t0, t1, dt)
+        if grid.size == 0 or grid[-1] < t1 - 1e-9:
+            grid = np.append(grid, t1)
+        sol = solve_ivp(fun, (t0, t1), y_start, method=method, t_eval=grid, events=evs or None,
+                        rtol=rtol, atol=atol, max_step=max(10.0 * dt, 1.0))
+        if not sol.success:
+            return np.array([0.0]), y_start[None, :], aux_at(0.0, y_start)[None, :].copy(), \
+                NUMERICAL_ERROR
+        t_leg, y_leg = sol.t, sol.y.T
+        hit = None
+        for j, ev_t in enumerate(sol.t_events or []):
+            if ev_t.size:
+                hit = j
+                t_leg = np.append(t_leg[t_leg < ev_t[0]], ev_t[0])
+                y_leg = np.vstack([y_leg[: t_leg.size - 1], sol.y_events[j][0]])
+                break
+        if leg > 0:
+            t_leg, y_leg = t_leg[1:], y_leg[1:]
+        ts.append(t_leg)
+        ys.append(y_leg)
+        if hit is not None:
+            status = events[hit][1] if not (kind == FIXED_RPE and leg == 1) else STOPPED
+            break
+        y_start = y_leg[-1]
+    t = np.concatenate(ts)
+    y = np.vstack(ys)
+    if status == RUNNING:
+        status = FINISHED if natural_end_s <= limit_s else TIME_LIMIT
+    if not np.all(np.isfinite(y)):
+        status = NUMERICAL_ERROR
+    return t, y, observe(t, y, args), status
