@@ -389,8 +389,9 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
         mean_core = mean_forecast_core_temp_c(core_shown, steady, rem_s, tau_th)
         plan_core = (1.0 - w) * core_shown + w * mean_core
         plan_load = y[L] + w * 0.5 * rem_s * (e_guess / cs) / 3600.0
-        cs_plan = effective_critical_speed_mps(cs_hat, plan_core, p[HON_], p[HK_], plan_load,
-                                               p[DUR_])
+        # heat and load are sensed through afferents: a lower gain under-senses their cost
+        cs_plan = effective_critical_speed_mps(cs_hat, plan_core, p[HON_], p[HK_] * p[X_GAIN],
+                                               plan_load, p[DUR_] * p[X_GAIN])
         d_safe = safety_reserve_m(margin, d0_hat, rem_s, p[SPURT_])
         if kind == RACE:
             e_d = reserve_feasible_speed_distance(cs_plan, d_hat, d_safe, rem_m)
