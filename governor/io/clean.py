@@ -63,6 +63,13 @@ def haversine_m(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def utc_ns_index(index) -> pd.DatetimeIndex:
+    """``index`` as a UTC DatetimeIndex in nanoseconds (naive times are taken as UTC)."""
+    index = pd.DatetimeIndex(index)
+    index = index.tz_localize("UTC") if index.tz is None else index.tz_convert("UTC")
+    return index.as_unit("ns").rename("timestamp")
+
+
 def sort_and_deduplicate(frame: pd.DataFrame, report: CleaningReport) -> pd.DataFrame:
     """Drop rows without time, sort by time, merge rows sharing a timestamp."""
     no_time = int(frame.index.isna().sum())
@@ -210,13 +217,13 @@ def _interp(t_new, t, y, max_gap_s):
     tv, yv = t[ok], y[ok]
     if len(tv) == 1:
         out = np.full(len(t_new), np.nan)
-        out[np.isclose(t_new, tv[0])] = yv[0]
+        out[np.abs(t_new - tv[0]) < 1e-6] = yv[0]
         return out
     out = np.interp(t_new, tv, yv, left=np.nan, right=np.nan)
     if max_gap_s is not None and np.isfinite(max_gap_s):
         j = np.clip(np.searchsorted(tv, t_new), 1, len(tv) - 1)
         gap = tv[j] - tv[j - 1]
-        on_point = np.isclose(t_new, tv[j]) | np.isclose(t_new, tv[j - 1])
+        on_point = (np.abs(t_new - tv[j]) < 1e-6) | (np.abs(t_new - tv[j - 1]) < 1e-6)
         out[(gap > max_gap_s) & ~on_point] = np.nan
     return out
 
@@ -342,6 +349,7 @@ def clean(
 ) -> tuple[pd.DataFrame, list[tuple[pd.Timestamp, pd.Timestamp]], CleaningReport]:
     """Run every cleaning step on a raw frame; return ``(frame_1hz, sessions, report)``."""
     report = report if report is not None else CleaningReport()
+    frame = frame.set_axis(utc_ns_index(frame.index), axis=0)
     for c in COLUMNS:
         if c not in frame:
             frame = frame.assign(**{c: np.nan})

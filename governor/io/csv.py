@@ -101,10 +101,10 @@ def _unit_from_name(quantity: str, key: str, bracket: str | None) -> str | None:
         if text in ("m/s", "mps", "ms") or key.endswith(("mps", "ms")):
             return "m/s"
     if quantity == "pace":
-        if "mi" in text or key.endswith(("mi", "mile")):
-            return "min/mile"
         if "km" in text or key.endswith("km"):
             return "min/km"
+        if "mi" in text.replace("min", "") or key.endswith(("mi", "mile")):
+            return "min/mile"
     if quantity == "altitude":
         if text in ("ft", "feet") or key.endswith(("ft", "feet")):
             return "ft"

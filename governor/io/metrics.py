@@ -41,7 +41,7 @@ def grade_adjusted_speed(activity: pd.DataFrame) -> pd.Series:
 def _sample_interval_s(index: pd.DatetimeIndex) -> float:
     if len(index) < 2:
         return 1.0
-    dt = np.diff(index.asi8) / 1e9
+    dt = np.diff(pd.DatetimeIndex(index).as_unit("ns").asi8) / 1e9
     dt = dt[dt > 0]
     return float(np.median(dt)) if len(dt) else 1.0
 
@@ -89,7 +89,11 @@ def mean_maximal_speed(
         else activity["speed_mps"].to_numpy(dtype=float)
     )
     speed = np.nan_to_num(speed, nan=0.0)
-    t = activity.index.asi8 / 1e9 if len(activity) else np.array([])
+    t = (
+        pd.DatetimeIndex(activity.index).as_unit("ns").asi8 / 1e9
+        if len(activity)
+        else np.array([])
+    )
     breaks = np.flatnonzero(np.diff(t) > 1.5) + 1 if len(t) else np.array([], dtype=int)
     pieces = np.split(speed, breaks) if len(speed) else []
     best = {}

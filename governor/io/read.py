@@ -11,6 +11,7 @@ from ._common import RawLog, normalise_sport
 from ._source import choose_format, fspath, read_bytes
 from .activity import COLUMNS, Activity, CleaningReport
 from .clean import clean as clean_frame
+from .clean import utc_ns_index
 from .csv import read_csv
 from .errors import CorruptFileError, LogError, NoTimestampsError
 from .fit import read_fit
@@ -135,6 +136,7 @@ def _read(p, *, sport, timezone, units, clean) -> Activity:
 def _to_si(raw: RawLog, sport: str | None, report: CleaningReport) -> pd.DataFrame:
     """All canonical columns present, float; cadence in steps/min for foot sports."""
     frame = raw.frame.copy()
+    frame.index = utc_ns_index(frame.index)
     for c in COLUMNS:
         if c not in frame:
             frame[c] = np.nan

@@ -1,0 +1,96 @@
+"""Each cleaning step on a small synthetic case with a known answer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from io_synthetic import METRES_PER_DEGREE_LAT, synthetic_run
+
+from governor.io import moving_time_s, read_log, write_csv, write_gpx
+from governor.io.activity import CleaningReport
+from governor.io.clean import clean
+
+
+def test_gps_jump_of_5_km_removed(tmp_path):
+    run = synthetic_run(1200, 3.0)
+    run.iloc[600, run.columns.get_loc("latitude")] += 5000.0 / METRES_PER_DEGREE_LAT
+    path = tmp_path / "jump.gpx"
+    write_gpx(run, path)  # no distance in GPX: it is integrated from positions
+    activity = read_log(path)
+    report = activity.attrs["report"]
+    assert report["gps_jumps"].count == 1
+    assert activity["distance_m"].iloc[-1] == pytest.approx(3600.0, rel=0.01)
+    assert activity["speed_mps"].max() < 4.0
+
+
+def test_two_minute_stop_is_not_moving(tmp_path):
+    run = synthetic_run(1200, 3.0)
+    # stand still from 600 s to 720 s: position and distance frozen
+    t = run["elapsed_s"].to_numpy()
+    moving_t = np.where(t < 600, t, np.where(t < 720, 600, t - 120))
+    run["distance_m"] = 3.0 * moving_t
+    run["latitude"] = 45.0 + run["distance_m"] / METRES_PER_DEGREE_LAT
+    run["speed_mps"] = np.where((t >= 600) & (t < 720), 0.0, 3.0)
+    write_csv(run, tmp_path / "stop.csv")
+    activity = read_log(tmp_path / "stop.csv", sport="running")
+    assert moving_time_s(activity) == pytest.approx(1201 - 120, abs=3)
+    assert not activity.loc["2024-05-01T08:10:30Z", "moving"]
+
+
+def test_auto_pause_gap_is_not_moving(tmp_path):
+    run = synthetic_run(1200, 3.0)
+    t = run["elapsed_s"].to_numpy()
+    run["distance_m"] = 3.0 * np.where(t < 600, t, np.maximum(600, t - 120))
+    run["latitude"] = 45.0 + run["distance_m"] / METRES_PER_DEGREE_LAT
+    gap = run[(t <= 600) | (t > 720)]  # the watch recorded nothing for two minutes
+    write_gpx(gap, tmp_path / "gap.gpx")
+    activity = read_log(tmp_path / "gap.gpx")
+    assert len(activity) == 1201  # one session, resampled through the pause
+    assert moving_time_s(activity) == pytest.approx(1201 - 120, abs=5)
+    assert activity["heart_rate_bpm"].isna().sum() >= 100  # not invented over the pause
+
+
+def test_duplicated_timestamp_merged():
+    run = synthetic_run(300, 3.0)
+    raw = pd.concat([run, run.iloc[[100]]]).sample(frac=1.0, random_state=1)  # shuffled
+    report = CleaningReport()
+    out, sessions, report = clean(raw.drop(columns=["grade"]), report=report)
+    assert len(out) == 301
+    assert "1 duplicated" in report["timestamps"].detail
+    assert out.index.is_monotonic_increasing
+
+
+def test_heart_rate_spike_of_250_removed():
+    run = synthetic_run(300, 3.0, heart_rate_bpm=150.0)
+    run.iloc[150, run.columns.get_loc("heart_rate_bpm")] = 250.0
+    run.iloc[200, run.columns.get_loc("heart_rate_bpm")] = 0.0  # a dropout
+    run.iloc[250, run.columns.get_loc("heart_rate_bpm")] = 205.0  # a spike within range
+    out, _, report = clean(run)
+    assert report["heart_rate"].count == 3
+    assert out["heart_rate_bpm"].max() < 170
+    assert out["heart_rate_bpm"].notna().all()  # single-sample holes are interpolated
+
+
+def test_session_split_on_long_gap():
+    first = synthetic_run(600, 3.0)
+    second = synthetic_run(600, 3.0, start="2024-05-01T10:00:00Z")
+    second["distance_m"] += first["distance_m"].iloc[-1]
+    out, sessions, report = clean(pd.concat([first, second]))
+    assert len(sessions) == 2
+    assert len(out) == 1202  # nothing invented in the 1 h 50 min between the sessions
+    assert report["sessions"].count == 2
+
+
+def test_grade_from_elevation():
+    out, _, _ = clean(synthetic_run(600, 3.0, grade=0.05))
+    assert np.nanmedian(out["grade"]) == pytest.approx(0.05, abs=0.002)
+
+
+def test_report_is_readable():
+    out, _, report = clean(synthetic_run(120, 3.0))
+    text = str(report)
+    for step in ("timestamps", "sessions", "gps_jumps", "heart_rate", "resample", "pauses",
+                 "elevation"):
+        assert step in text
+    assert report.to_records()[0]["name"] == "timestamps"
