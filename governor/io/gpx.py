@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._common import RawLog, localname, normalise_sport, parse_times, parse_xml, to_float
+from ._common import RawLog, localname, normalise_sport, parse_times, parse_xml
 from .errors import CorruptFileError, NoTrackDataError
 
 #: GPX element (local name, inside ``<trkpt>`` or its ``<extensions>``) -> SI column.
@@ -37,45 +37,60 @@ VARIABLE_MAP: dict[str, str] = {
 _FIELDS = tuple(dict.fromkeys(VARIABLE_MAP.values()))
 
 
+def _to_array(texts: list[str | None]) -> np.ndarray:
+    """Strings (or None) to floats, NaN where missing or unreadable."""
+    out = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    return out.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _numbers(values: dict[int, str], n: int) -> np.ndarray:
+    out = np.full(n, np.nan)
+    if values:
+        out[np.fromiter(values.keys(), dtype=np.int64, count=len(values))] = _to_array(
+            list(values.values())
+        )
+    return out
+
+
 def read_gpx(path: Path, data: bytes) -> RawLog:
     """Read GPX content ``data`` (from ``path``) into a :class:`RawLog`."""
     root = parse_xml(path, data)
     if localname(root.tag) != "gpx":
         raise CorruptFileError(path, f"root element is <{localname(root.tag)}>, not <gpx>")
     ns = root.tag[: -len("gpx")]  # '{http://www.topografix.com/GPX/1/1}' or ''
-    lat: list[float] = []
-    lon: list[float] = []
+    lat: list[str | None] = []
+    lon: list[str | None] = []
     times: list[str | None] = []
-    cols: dict[str, list[float]] = {c: [] for c in _FIELDS}
+    found: dict[str, dict[int, str]] = {c: {} for c in _FIELDS}
+    tag_column: dict[object, str | None] = {}  # full tag -> column ("time"), cached
     sport = None
-    names = []
+    i = 0
     for trk in root.iter(ns + "trk"):
         for child in trk:
-            tag = localname(child.tag)
-            if tag == "type" and sport is None and child.text:
+            if localname(child.tag) == "type" and sport is None and child.text:
                 sport = child.text.strip()
-            elif tag == "name" and child.text:
-                names.append(child.text.strip())
         for pt in trk.iter(ns + "trkpt"):
-            lat.append(to_float(pt.get("lat")))
-            lon.append(to_float(pt.get("lon")))
-            t = None
-            values: dict[str, float] = {}
-            for el in pt.iter():
-                if el is pt:
+            lat.append(pt.get("lat"))
+            lon.append(pt.get("lon"))
+            times.append(None)
+            for el in pt.iterdescendants():
+                tag = el.tag
+                col = tag_column.get(tag, 0)
+                if col == 0:
+                    name = localname(tag).lower()
+                    col = "time" if name == "time" else VARIABLE_MAP.get(name)
+                    tag_column[tag] = col
+                if col is None:
                     continue
-                tag = localname(el.tag)
-                if tag == "time":
-                    t = el.text
+                text = el.text
+                if not text:
                     continue
-                key = VARIABLE_MAP.get(tag.lower())
-                if key is not None and key not in values:
-                    text = el.text
-                    if text is not None and text.strip():
-                        values[key] = to_float(text)
-            times.append(t.strip() if t else None)
-            for c in _FIELDS:
-                cols[c].append(values.get(c, np.nan))
+                if col == "time":
+                    times[i] = text
+                else:
+                    found[col].setdefault(i, text)
+            i += 1
+    cols = {c: _numbers(values, i) for c, values in found.items()}
     n = len(times)
     if n == 0:
         n_rte = sum(1 for _ in root.iter(ns + "rtept"))
@@ -84,8 +99,10 @@ def read_gpx(path: Path, data: bytes) -> RawLog:
         raise NoTrackDataError(
             path, "GPX has no track points" + (extra if n_rte or n_wpt else "")
         )
-    index = parse_times(times)
-    frame = pd.DataFrame({"latitude": lat, "longitude": lon, **cols}, index=index)
+    index = parse_times([t.strip() if t else None for t in times])
+    frame = pd.DataFrame(
+        {"latitude": _to_array(lat), "longitude": _to_array(lon), **cols}, index=index
+    )
     creator = root.get("creator")
     return RawLog(
         frame=frame,
