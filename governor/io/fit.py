@@ -147,6 +147,8 @@ def read_fit(path: Path, data: bytes) -> RawLog:
                 elif name == "activity":
                     local = frame.get_value("local_timestamp", fallback=None)
                     utc = _ts(frame.get_value("timestamp", fallback=None))
+                    if isinstance(local, dt.datetime):  # fitdecode labels local time UTC
+                        local = local.replace(tzinfo=dt.UTC).timestamp() - _FIT_EPOCH_S
                     if isinstance(local, (int, float)) and utc is not None:
                         offset_s = (local + _FIT_EPOCH_S) - utc.timestamp()
                         if abs(offset_s) <= 14 * 3600:

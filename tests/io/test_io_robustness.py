@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_LOGS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from io_synthetic import synthetic_run
 
 import governor.io._source as source
 from governor.io import (
@@ -23,9 +25,6 @@ from governor.io import (
     write_gpx,
     write_tcx,
 )
-
-from conftest import SHARED_LOGS
-from io_synthetic import synthetic_run
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE gpx [
