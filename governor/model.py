@@ -80,7 +80,7 @@ RACE_FLOOR_FRACTION = 0.4
 # ---- state vector ----------------------------------------------------------------------
 STATE_NAMES = (
     "distance_m",         # s    true distance covered
-    "recruitment",        # R    fraction of the motor-unit pool driven
+    "recruitment_drive",  # R    recruitment the governor drives (lags its command)
     "reserve_m",          # D    D' balance
     "core_temp_c",        # Tc
     "skin_temp_c",        # Tsk
@@ -95,6 +95,7 @@ S, R, D, TC, TSK, P, HR, L, SD, TP = range(N_STATE)
 
 # ---- observed quantities (one row per time) ---------------------------------------------
 AUX_NAMES = (
+    "recruitment",  # effective: the drive, capped by the reserve's ceiling [0-1]
     "speed_mps",
     "metabolic_speed_mps",
     "recruitment_ceiling",
@@ -121,7 +122,7 @@ AUX_NAMES = (
     "tolerance_margin_rpe",
 )
 N_AUX = len(AUX_NAMES)
-(A_V, A_E, A_RMAX, A_CSEFF, A_GRADE, A_AIRT, A_BREMD, A_BREMT, A_TOLD, A_CORESHOWN, A_DHAT,
+(A_REC, A_V, A_E, A_RMAX, A_CSEFF, A_GRADE, A_AIRT, A_BREMD, A_BREMT, A_TOLD, A_CORESHOWN, A_DHAT,
  A_DSAFE, A_FRAC, A_TEMPLATE, A_HAZARD, A_ED, A_ET, A_EP, A_CMD, A_CSPLAN, A_EVAP, A_GAP,
  A_EXMARGIN, A_TOLMARGIN) = range(N_AUX)
 
@@ -457,6 +458,7 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
     dy[R] = (r_cmd - y[R]) / p[TAUR_]
 
     # ---------------- observed quantities -------------------------------------------------
+    aux[A_REC] = recruit
     aux[A_V] = v
     aux[A_E] = e
     aux[A_RMAX] = r_max

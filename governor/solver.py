@@ -38,7 +38,7 @@ from governor.model import (
     X_KIND,
     evaluate,
 )
-from governor.scenario import FIXED_RPE, RACE, TIME_TO_EXHAUSTION
+from governor.scenario import FIXED_RPE, RACE, TIME_TO_EXHAUSTION, TRAINING
 
 RUNNING, FINISHED, EXHAUSTED, STOPPED, TIME_LIMIT, NUMERICAL_ERROR = 0, 1, 2, 3, 4, 5
 STATUS_NAMES = {
@@ -108,6 +108,14 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
     status = RUNNING
     while rows < max_rows:
         h = min(dt, end_s - t)
+        # land exactly on every change of feedback or of a training segment
+        for tb in fb_t:
+            if t + 1e-9 < tb < t + h:
+                h = tb - t
+        if kind == TRAINING:
+            for tb in seg_end:
+                if t + 1e-9 < tb < t + h:
+                    h = tb - t
         if h <= 1e-12:
             h = dt
         # k1 holds the derivative at (t, y)
@@ -121,7 +129,8 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
                  fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k3, aux)
         for i in range(n):
             tmp[i] = y[i] + h * k3[i]
-        evaluate(t + h, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+        # the last stage sees the inputs in force just before the step's end
+        evaluate(t + h * (1.0 - 1e-12), tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
                  fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k4, aux)
         for i in range(n):
             tmp[i] = y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])

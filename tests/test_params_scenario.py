@@ -1,0 +1,93 @@
+"""Params and scenario classes: metadata, validation, clear errors."""
+
+import dataclasses
+
+import pytest
+
+import governor as gv
+from governor.params import IDENTIFIABILITY
+
+
+def test_every_field_documents_unit_bounds_source_and_identifiability():
+    table = gv.TRAINED.table()
+    assert list(table.index) == list(gv.Params.names())
+    for name, row in table.iterrows():
+        assert row["unit"], name
+        assert row["lower"] < row["upper"], name
+        assert row["lower"] <= row["default"] <= row["upper"], name
+        assert row["meaning"] and row["source"], name
+        assert row["identifiability"] in IDENTIFIABILITY, name
+
+
+@pytest.mark.parametrize("named", [gv.RECREATIONAL, gv.TRAINED, gv.ELITE])
+def test_named_sets_are_valid_values_ordered_by_ability(named):
+    assert isinstance(named, gv.Params)
+    assert gv.RECREATIONAL.critical_speed_mps < gv.TRAINED.critical_speed_mps < (
+        gv.ELITE.critical_speed_mps
+    )
+
+
+def test_out_of_bounds_names_field_and_range():
+    with pytest.raises(ValueError, match=r"critical_speed_mps .* outside its range \[1.5, 7.5\]"):
+        gv.TRAINED.replace(critical_speed_mps=9.0)
+    with pytest.raises(ValueError, match="d_prime_m"):
+        gv.Params(d_prime_m=float("nan"))
+    with pytest.raises(ValueError, match="v_max_mps"):
+        gv.Params(critical_speed_mps=6.0, v_max_mps=5.0)
+
+
+def test_params_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        gv.TRAINED.critical_speed_mps = 5.0
+
+
+def test_feedback_defaults_are_truthful_and_changes_validated():
+    assert gv.Feedback().is_truthful
+    assert not gv.Feedback(distance_scale=1.1).is_truthful
+    fb = gv.Feedback(believed_duration_s=600, changes=((600.0, {"believed_duration_s": 1200}),))
+    assert fb.segments()[1][1]["believed_duration_s"] == 1200
+    with pytest.raises(ValueError, match="unknown field"):
+        gv.Feedback(changes=((10.0, {"speed": 3}),))
+    with pytest.raises(ValueError, match="increasing"):
+        gv.Feedback(changes=((10.0, {"clock_rate": 1.1}), (5.0, {"clock_rate": 1.0})))
+    with pytest.raises(ValueError, match="clock_rate"):
+        gv.Feedback(clock_rate=0.0)
+
+
+def test_environment_and_course_validation():
+    env = gv.Environment(temperature_c=[15.0, 25.0], time_s=[0.0, 3600.0])
+    assert env.temperature_at(1800.0) == pytest.approx(20.0)
+    with pytest.raises(ValueError, match="time_s"):
+        gv.Environment(temperature_c=[15.0, 25.0])
+    with pytest.raises(ValueError, match="relative_humidity"):
+        gv.Environment(relative_humidity=1.5)
+    course = gv.Course.hill(500.0, 0.05, 1000.0, 5000.0)
+    starts, grades = course.grade_arrays()
+    assert grades[1] == pytest.approx(0.05) and grades[-1] == 0.0
+    with pytest.raises(ValueError, match="45 %"):
+        gv.Course((0.0, 10.0), (0.0, 8.0))
+
+
+@pytest.mark.parametrize(
+    "protocol, feedback, message",
+    [
+        (gv.TimeTrial(600), gv.Feedback(pacer_factor=1.02), "pacer_factor applies to a Race"),
+        (gv.TimeToExhaustion(5.0), gv.Feedback(endpoint_known=False), "endpoint_known"),
+        (gv.TimeTrial(600), gv.Feedback(believed_distance_m=3000), "believed_distance_m"),
+        (gv.Race(5000), gv.Feedback(believed_duration_s=900), "believed_duration_s"),
+    ],
+)
+def test_invalid_combinations_get_clear_errors(protocol, feedback, message):
+    with pytest.raises(ValueError, match=message):
+        gv.simulate(gv.TRAINED, protocol, feedback=feedback)
+
+
+def test_protocol_validation():
+    with pytest.raises(ValueError, match="Race.distance_m"):
+        gv.Race(-5)
+    with pytest.raises(ValueError, match="exactly one"):
+        gv.Segment(60.0, target_rpe=3.0, target_speed_mps=3.0)
+    with pytest.raises(ValueError, match="settle_s"):
+        gv.FixedRPE(5.0, duration_s=60.0, settle_s=120.0)
+    with pytest.raises(ValueError, match="solver"):
+        gv.simulate(gv.TRAINED, gv.Race(1000), solver="euler")
