@@ -199,6 +199,8 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     p[X_KIND] = protocol.kind
     p[X_DIST] = getattr(protocol, "distance_m", math.nan)
     p[X_DURATION] = getattr(protocol, "duration_s", math.nan)
+    if protocol.kind == TIME_TO_EXHAUSTION:
+        p[X_DURATION] = protocol.time_limit_s
     p[X_SPEED] = getattr(protocol, "speed_mps", math.nan)
     p[X_PGRADE] = getattr(protocol, "grade", 0.0) if protocol.kind == TIME_TO_EXHAUSTION else 0.0
     p[X_RPE] = getattr(protocol, "rpe", math.nan)
@@ -423,10 +425,10 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
             cs_now = effective_critical_speed_mps(cs_hat, core_shown, p[HON_], p[HK_], y[L],
                                                   p[DUR_])
             if math.isnan(fb_v[k, FB_BDUR]):
+                # its own prediction from the CS hyperbola, at most the protocol's limit
+                expected_s = p[X_DURATION]
                 if e_req > cs_now:
-                    expected_s = t_hat + d_hat / (e_req - cs_now)
-                else:
-                    expected_s = 1e9
+                    expected_s = min(t_hat + d_hat / (e_req - cs_now), expected_s)
             else:
                 expected_s = fb_v[k, FB_BDUR]
             frac = t_hat / max(expected_s, 1.0)

@@ -221,7 +221,7 @@ class Params:
         "experiment",
     )
     template_tolerance_rpe: float = _p(
-        2.0, "CR10", 0.2, 5.0,
+        0.75, "CR10", 0.2, 5.0,
         "how far RPE may exceed the template before a runner on an imposed pace stops",
         "our choice", "experiment",
     )
@@ -356,7 +356,7 @@ ELITE = Params(
     v_max_mps=9.5,
     body_mass_kg=57.0,
     height_m=1.70,
-    durability_loss_per_h=0.04,
+    durability_loss_per_h=0.06,
     sweat_gain_w_m2_k=240.0,
     heart_rate_rest_bpm=40.0,
     heart_rate_max_bpm=188.0,
