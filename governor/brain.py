@@ -32,17 +32,18 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from governor._jit import jit
+from governor.physiology.thermal import loss_conductances_w_k
 
 
-@njit(cache=True)
+@jit
 def naivety(experience: float, experience_trials: float) -> float:
     """How naive the governor is [0-1]: ``exp(-n / n_e)`` for ``n`` previous similar maximal
     efforts. 1 for a first attempt, near 0 after a few."""
     return math.exp(-max(experience, 0.0) / experience_trials)
 
 
-@njit(cache=True)
+@jit
 def believed_reserve_m(
     reserve_m: float, d_prime_m: float, believed_d_prime_m: float, afferent_gain: float
 ) -> float:
@@ -54,7 +55,7 @@ def believed_reserve_m(
     return believed_d_prime_m * max(1.0 - afferent_gain * (1.0 - reserve_m / d_prime_m), 0.0)
 
 
-@njit(cache=True)
+@jit
 def safety_reserve_m(
     margin: float, believed_d_prime_m: float, remaining_s: float, spurt_horizon_s: float
 ) -> float:
@@ -63,7 +64,7 @@ def safety_reserve_m(
     return margin * believed_d_prime_m * min(max(remaining_s, 0.0) / spurt_horizon_s, 1.0)
 
 
-@njit(cache=True)
+@jit
 def reserve_feasible_speed_distance(
     critical_speed_mps: float, reserve_m: float, safety_m: float, remaining_m: float
 ) -> float:
@@ -80,7 +81,7 @@ def reserve_feasible_speed_distance(
     return critical_speed_mps / (1.0 - spendable / remaining_m)
 
 
-@njit(cache=True)
+@jit
 def reserve_feasible_speed_time(
     critical_speed_mps: float, reserve_m: float, safety_m: float, remaining_s: float
 ) -> float:
@@ -89,7 +90,33 @@ def reserve_feasible_speed_time(
     return max(critical_speed_mps + (reserve_m - safety_m) / max(remaining_s, 1e-6), 0.0)
 
 
-@njit(cache=True)
+@jit
+def thermal_feasible_speed_from_conductances(
+    core_shown_c: float,
+    limit_c: float,
+    margin_c: float,
+    decay: float,
+    told_air_c: float,
+    conductance_w_k: float,
+    dry_w_k: float,
+    sweat_w_k: float,
+    mass_kg: float,
+    flat_cost_j_kg_m: float,
+    resting_w_kg: float,
+) -> float:
+    """:func:`thermal_feasible_speed` from precomputed loss conductances and the decay
+    ``x = exp(-T_rem/tau)`` of the forecast [m/s]."""
+    target = limit_c - margin_c
+    x = decay
+    if x > 1.0 - 1e-9:
+        return math.inf
+    steady_max = (target - core_shown_c * x) / (1.0 - x)
+    heat_max = (steady_max * (dry_w_k + sweat_w_k) - dry_w_k * told_air_c
+                - sweat_w_k * 36.8) / (1.0 + dry_w_k / conductance_w_k)
+    return max((heat_max / mass_kg - resting_w_kg) / flat_cost_j_kg_m, 0.0)
+
+
+@jit
 def thermal_feasible_speed(
     core_shown_c: float,
     limit_c: float,
@@ -111,24 +138,16 @@ def thermal_feasible_speed(
 
     Inverts the end forecast ``Tss(e)(1 - x) + Tc x`` with ``x = exp(-T_rem/tau)`` and the
     linear steady state of :func:`governor.physiology.thermal.steady_core_temp_c`, computed
-    with the *told* air temperature and the *displayed* core temperature.
+    with the *told* air temperature and the *displayed* core temperature. (Metabolic power
+    is taken as ``m (C(0) e + rest)``: the governor's forecast ignores air resistance.)
     """
-    target = limit_c - margin_c
-    x = math.exp(-max(remaining_s, 0.0) / tau_s)
-    if x > 1.0 - 1e-9:
-        return math.inf
-    steady_max = (target - core_shown_c * x) / (1.0 - x)
-    h_dry = max(3.0, 8.3 * math.sqrt(max(air_speed_mps, 0.0))) + 4.7
-    phi = math.exp((skin_c - 34.0) / 10.7)
-    a_dry = area_m2 * h_dry
-    a_sw = area_m2 * sweat_gain_w_m2_k * phi
-    heat_max = (steady_max * (a_dry + a_sw) - a_dry * told_air_c - a_sw * 36.8) / (
-        1.0 + a_dry / conductance_w_k
-    )
-    return max((heat_max / mass_kg - resting_w_kg) / flat_cost_j_kg_m, 0.0)
+    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
+    return thermal_feasible_speed_from_conductances(
+        core_shown_c, limit_c, margin_c, math.exp(-max(remaining_s, 0.0) / tau_s), told_air_c,
+        conductance_w_k, dry, sweat, mass_kg, flat_cost_j_kg_m, resting_w_kg)
 
 
-@njit(cache=True)
+@jit
 def template_rpe(
     fraction_done: float, expected_duration_s: float, start_rpe: float, end_rpe: float
 ) -> float:
@@ -144,7 +163,7 @@ def template_rpe(
     return start + (end_rpe - start) * f
 
 
-@njit(cache=True)
+@jit
 def perceptual_speed(
     metabolic_speed_mps: float,
     critical_speed_mps: float,
@@ -165,7 +184,7 @@ def perceptual_speed(
     ) * recruitment_tau_s
 
 
-@njit(cache=True)
+@jit
 def perceptual_limit(
     metabolic_speed_mps: float,
     critical_speed_mps: float,
@@ -183,7 +202,7 @@ def perceptual_limit(
                             gain_per_cr10_s, recruitment_tau_s)
 
 
-@njit(cache=True)
+@jit
 def hazard_score(rpe: float, fraction_remaining: float) -> float:
     """de Koning et al. 2011 hazard score: RPE x believed fraction of the effort remaining."""
     return rpe * min(max(fraction_remaining, 0.0), 1.0)

@@ -17,6 +17,7 @@ import math
 import numpy as np
 from numba import njit
 
+from governor._jit import jit
 from governor.brain import (
     believed_reserve_m,
     hazard_score,
@@ -27,7 +28,7 @@ from governor.brain import (
     reserve_feasible_speed_time,
     safety_reserve_m,
     template_rpe,
-    thermal_feasible_speed,
+    thermal_feasible_speed_from_conductances,
 )
 from governor.params import Params
 from governor.perception import afferent_drive_cr10, rpe_rate_per_s
@@ -46,12 +47,14 @@ from governor.physiology.reserve import (
     recruitment_ceiling,
 )
 from governor.physiology.thermal import (
+    BODY_SPECIFIC_HEAT_J_KG_K,
     RESTING_METABOLIC_W_KG,
+    SKIN_MASS_FRACTION,
     core_skin_conductance_w_k,
-    mean_forecast_core_temp_c,
-    steady_core_temp_c,
-    thermal_rates_c_per_s,
-    thermal_time_constant_s,
+    loss_conductances_from_phi_w_k,
+    saturation_vapour_pressure_kpa,
+    steady_core_from_conductances_c,
+    thermal_rates_from_vapour_c_per_s,
 )
 from governor.scenario import (
     FEEDBACK_FIELDS,
@@ -177,7 +180,8 @@ X_SPEED = _NP + 9
 X_PGRADE = _NP + 10
 X_RPE = _NP + 11
 X_HASPACER = _NP + 12
-N_PACKED = _NP + 13
+X_NAIVE = _NP + 13
+N_PACKED = _NP + 14
 
 # feedback table columns
 FB_SCALE, FB_BDIST, FB_BDUR, FB_KNOWN, FB_CLOCK, FB_TOLD, FB_OFFSET, FB_PACER = range(
@@ -205,6 +209,7 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     p[X_PGRADE] = getattr(protocol, "grade", 0.0) if protocol.kind == TIME_TO_EXHAUSTION else 0.0
     p[X_RPE] = getattr(protocol, "rpe", math.nan)
     p[X_HASPACER] = 1.0 if pacer is not None else 0.0
+    p[X_NAIVE] = naivety(modifiers.experience, params.experience_trials)
 
     course_d, course_g = course.grade_arrays()
     env = environment.arrays()
@@ -218,7 +223,8 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     if pacer is None:
         pacer_t, pacer_s = np.zeros(1), np.zeros(1)
     else:
-        pacer_t, pacer_s = (np.ascontiguousarray(a, dtype=float) for a in pacer)
+        # fresh writable copies: a read-only view would make numba compile a new signature
+        pacer_t, pacer_s = (np.array(a, dtype=float, order="C") for a in pacer)
     if protocol.kind == TRAINING:
         seg_end = np.cumsum([s.duration_s for s in protocol.segments]).astype(float)
         seg_kind = np.array([0.0 if s.target_rpe is not None else 1.0 for s in protocol.segments])
@@ -232,7 +238,8 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
         np.ascontiguousarray(course_g),
         np.ascontiguousarray(env[:, 0]),
         np.ascontiguousarray(env[:, 1]),
-        np.ascontiguousarray(env[:, 2]),
+        # the air's vapour pressure [kPa], from relative humidity and air temperature
+        np.array([rh * saturation_vapour_pressure_kpa(tc) for tc, rh in env[:, 1:3]]),
         np.ascontiguousarray(env[:, 3]),
         fb_t,
         np.ascontiguousarray(fb_v),
@@ -257,7 +264,7 @@ def initial_state(params: Params, environment: Environment) -> np.ndarray:
     return y
 
 
-@njit(cache=True)
+@jit
 def _feedback_row(t: float, fb_t: np.ndarray) -> int:
     k = 0
     for i in range(fb_t.size):
@@ -266,7 +273,21 @@ def _feedback_row(t: float, fb_t: np.ndarray) -> int:
     return k
 
 
-@njit(cache=True)
+@jit
+def _interp(x: float, xp: np.ndarray, fp: np.ndarray) -> float:
+    """Linear interpolation of one value, held constant outside ``xp`` (as np.interp), with
+    no allocation."""
+    n = xp.size
+    if x <= xp[0]:
+        return fp[0]
+    if x >= xp[n - 1]:
+        return fp[n - 1]
+    i = np.searchsorted(xp, x, side="right") - 1
+    w = (x - xp[i]) / (xp[i + 1] - xp[i])
+    return fp[i] + w * (fp[i + 1] - fp[i])
+
+
+@jit
 def _grade_at(s: float, course_d: np.ndarray, course_g: np.ndarray) -> float:
     i = np.searchsorted(course_d, s, side="right") - 1
     if i < 0:
@@ -274,8 +295,8 @@ def _grade_at(s: float, course_d: np.ndarray, course_g: np.ndarray) -> float:
     return course_g[i]
 
 
-@njit(cache=True)
-def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_t, fb_v,
+@njit(cache=True, error_model="numpy", _nrt=False)
+def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind, fb_t, fb_v,
              pacer_t, pacer_s, seg_end, seg_kind, seg_val, dy, aux):
     """Write d(state)/dt into ``dy`` and the observed quantities into ``aux``.
 
@@ -289,12 +310,12 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
     else:
         grade = _grade_at(y[S], course_d, course_g)
     if env_t.size > 1:
-        air_c = np.interp(t, env_t, env_temp)
-        rh = np.interp(t, env_t, env_rh)
-        wind = np.interp(t, env_t, env_wind)
+        air_c = _interp(t, env_t, env_temp)
+        vapour = _interp(t, env_t, env_vapour)
+        wind = _interp(t, env_t, env_wind)
     else:
         air_c = env_temp[0]
-        rh = env_rh[0]
+        vapour = env_vapour[0]
         wind = env_wind[0]
     mass = p[MASS_]
     area = p[X_AREA]
@@ -315,11 +336,11 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
     v = speed_from_metabolic(e, grade, wind, kair)
     metabolic_w = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e, kair)
                           + RESTING_METABOLIC_W_KG)
-    work_w = mass * GRAVITY_MPS2 * v * grade / math.sqrt(1.0 + grade * grade)
+    work_w = 0.0 if grade == 0.0 else mass * GRAVITY_MPS2 * v * grade / math.sqrt(1.0 + grade * grade)
     air_speed = abs(v + wind)
-    d_core, d_skin, evap = thermal_rates_c_per_s(
-        core, skin, metabolic_w - work_w, metabolic_w, air_c, rh, air_speed, mass, area, p[KSW_]
-    )
+    d_core, d_skin, evap, phi = thermal_rates_from_vapour_c_per_s(
+        core, skin, metabolic_w - work_w, metabolic_w, air_c, vapour, air_speed, mass, area,
+        p[KSW_])
     drive = afferent_drive_cr10(e / cs_eff, 1.0 - reserve / d0, core, skin, p[WE_], p[WD_],
                                 p[WC_], p[WS_], p[X_GAIN], p[X_MENTAL])
     hr_ss = steady_heart_rate_bpm(e, cs, core, p[HRR_], p[HRM_], p[HRF_], p[HRD_])
@@ -335,7 +356,7 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
     dy[TP] = fb_v[k, FB_CLOCK]
 
     # ---------------- the brain: beliefs only ---------------------------------------------
-    nv = naivety(p[X_EXPER], p[NEXP_])
+    nv = p[X_NAIVE]
     cs_hat = cs * (1.0 - p[NBIAS_] * nv)
     d0_hat = d0 * (1.0 - p[NBIAS_] * nv)
     d_hat = believed_reserve_m(reserve, d0, d0_hat, p[X_GAIN])
@@ -346,7 +367,6 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
     hedge = 1.0 if known else 1.0 + p[HEDGE_] * nv
     # the forecast assumes exercising blood flow (core at least 38 degC), not resting flow
     conductance = core_skin_conductance_w_k(max(core, EXERCISE_CORE_C), skin, area)
-    tau_th = thermal_time_constant_s(mass, air_speed, skin, area, p[KSW_])
     displayed = y[SD]
     t_hat = y[TP]
     governed = p[X_GOV] > 0.5
@@ -387,9 +407,13 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
         v_guess = max(v, e_guess)
         heat_guess = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_guess, kair)
                               + RESTING_METABOLIC_W_KG)
-        steady = steady_core_temp_c(heat_guess, told_c, abs(v_guess + wind), skin, conductance,
-                                    area, p[KSW_])
-        mean_core = mean_forecast_core_temp_c(core_shown, steady, rem_s, tau_th)
+        dry, sweat = loss_conductances_from_phi_w_k(abs(v_guess + wind), phi, area, p[KSW_])
+        tau_th = (1.0 - SKIN_MASS_FRACTION) * mass * BODY_SPECIFIC_HEAT_J_KG_K / (dry + sweat)
+        steady = steady_core_from_conductances_c(heat_guess, told_c, conductance, dry, sweat)
+        # mean and end of a first-order approach to the steady state over what is left
+        x = rem_s / tau_th
+        decay = math.exp(-x)
+        mean_core = steady + (core_shown - steady) * (1.0 - decay) / x if x > 1e-9 else core_shown
         plan_core = (1.0 - w) * core_shown + w * mean_core
         plan_load = y[L] + w * 0.5 * rem_s * (e_guess / cs) / 3600.0
         # heat and load are sensed through afferents: a lower gain under-senses their cost
@@ -400,9 +424,9 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
             e_d = reserve_feasible_speed_distance(cs_plan, d_hat, d_safe, rem_m)
         else:
             e_d = reserve_feasible_speed_time(cs_plan, d_hat, d_safe, rem_s)
-        e_t = thermal_feasible_speed(core_shown, p[TLIM_], p[TMARG_], rem_s, tau_th, told_c,
-                                     abs(v_guess + wind), skin, conductance, area, p[KSW_], mass,
-                                     FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
+        e_t = thermal_feasible_speed_from_conductances(
+            core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, dry, sweat,
+            mass, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
         template = template_rpe(frac, expected_s, p[T0_], p[T1_])
         e_p = perceptual_limit(e, cs_hat, template, rpe, p[TGAIN_], p[TAUR_])
         if governed:
@@ -411,8 +435,8 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_
             e_cmd = vmax
         # a pacer believed to run at the runner's best: the runner tries to stay with it
         if kind == RACE and p[X_HASPACER] > 0.5 and t <= pacer_t[-1]:
-            s_p = np.interp(t, pacer_t, pacer_s)
-            v_p = np.interp(t + 0.5, pacer_t, pacer_s) - np.interp(t - 0.5, pacer_t, pacer_s)
+            s_p = _interp(t, pacer_t, pacer_s)
+            v_p = _interp(t + 0.5, pacer_t, pacer_s) - _interp(t - 0.5, pacer_t, pacer_s)
             gap = s_p - y[S]
             if gap < PACER_DROP_GAP_M:
                 target = max(v_p + gap / PACER_CATCH_S, 0.0)

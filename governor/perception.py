@@ -17,7 +17,7 @@ humans. J Appl Physiol 106:857-864.
 
 from __future__ import annotations
 
-from numba import njit
+from governor._jit import jit
 
 #: Top of the CR10 scale used by the model.
 RPE_MAX = 10.0
@@ -26,7 +26,7 @@ CORE_RPE_THRESHOLD_C = 37.5
 SKIN_RPE_THRESHOLD_C = 33.0
 
 
-@njit(cache=True)
+@jit
 def afferent_drive_cr10(
     relative_intensity: float,
     depletion: float,
@@ -52,7 +52,7 @@ def afferent_drive_cr10(
     return min(max(afferent_gain * phys + mental_fatigue, 0.0), RPE_MAX)
 
 
-@njit(cache=True)
+@jit
 def rpe_rate_per_s(rpe: float, drive: float, tau_s: float) -> float:
     """``dP/dt = (P* - P)/tau`` [CR10/s]."""
     return (drive - rpe) / tau_s

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -28,44 +29,68 @@ from governor.scenario import (
 from governor.solver import NUMERICAL_ERROR, STATUS_NAMES, run_compiled, run_scipy
 
 PROTOCOL_TYPES = (Race, TimeTrial, TimeToExhaustion, FixedRPE, Training)
+# the defaults, built once (they are frozen values)
+_FLAT = Course()
+_STILL_20C = Environment()
+_TRUTHFUL = Feedback()
+_UNMODIFIED = Modifiers()
 
 
-@dataclass(frozen=True)
 class Simulation:
     """The result of :func:`simulate`.
 
     Attributes
     ----------
     trace
-        DataFrame indexed by ``time_s`` [s] with the states (``distance_m``, ``recruitment``,
-        ``reserve_m``, ``core_temp_c``, ``skin_temp_c``, ``rpe``, ``heart_rate_bpm``, ...),
-        the observed quantities (``speed_mps``, ``hazard_score``, ``believed_remaining_
-        distance_m``, ``believed_elapsed_s``, ``told_temp_c``, the governor's three limits)
-        and ``pace_s_per_km``.
+        DataFrame indexed by ``time_s`` [s] with the states (``distance_m``, ``reserve_m``,
+        ``core_temp_c``, ``skin_temp_c``, ``rpe``, ``heart_rate_bpm``, ...), the observed
+        quantities (``speed_mps``, ``recruitment``, ``hazard_score``,
+        ``believed_remaining_distance_m``, ``believed_elapsed_s``, ``told_temp_c``, the
+        governor's three limits ``reserve_feasible_mps``, ``thermal_feasible_mps``,
+        ``perceptual_mps``) and ``pace_s_per_km``. Built on first access.
     status
         ``"finished"``, ``"exhausted"``, ``"stopped"`` or ``"time limit"``.
+    params, protocol, course, environment, feedback, modifiers, solver
+        What was simulated (unchanged inputs).
+    extras
+        Extra results: ``baseline_finish_time_s`` of the pacer's model race.
     """
 
-    trace: pd.DataFrame
-    status: str
-    params: Params
-    protocol: object
-    course: Course
-    environment: Environment
-    feedback: Feedback
-    modifiers: Modifiers
-    solver: str
-    extras: dict = field(default_factory=dict, repr=False)
+    def __init__(self, time_s, states, observed, status, params, protocol, course,
+                 environment, feedback, modifiers, solver, extras=None):
+        self._time_s = time_s
+        self._states = states
+        self._observed = observed
+        self.status = status
+        self.params = params
+        self.protocol = protocol
+        self.course = course
+        self.environment = environment
+        self.feedback = feedback
+        self.modifiers = modifiers
+        self.solver = solver
+        self.extras = extras or {}
+
+    @cached_property
+    def trace(self) -> pd.DataFrame:
+        trace = pd.DataFrame(np.column_stack([self._states, self._observed]),
+                             index=pd.Index(self._time_s, name="time_s"),
+                             columns=list(STATE_NAMES) + list(AUX_NAMES))
+        speed = trace["speed_mps"].to_numpy()
+        with np.errstate(divide="ignore"):
+            trace["pace_s_per_km"] = np.where(speed > 0.05, 1000.0 / np.maximum(speed, 0.05),
+                                              np.inf)
+        return trace
 
     @property
     def finish_time_s(self) -> float:
         """Time the effort ended [s] (the finish line, exhaustion, stop or limit)."""
-        return float(self.trace.index[-1])
+        return float(self._time_s[-1])
 
     @property
     def distance_m(self) -> float:
         """True distance covered [m]."""
-        return float(self.trace["distance_m"].iloc[-1])
+        return float(self._states[-1, 0])
 
     def split_times_s(self, every_m: float = 1000.0) -> pd.Series:
         """Time of each split of ``every_m`` metres [s], indexed by split end [m]; the last,
@@ -188,10 +213,10 @@ def simulate(
     RuntimeError
         If the integration produced a non-finite state (never silently clipped).
     """
-    course = course if course is not None else Course()
-    environment = environment if environment is not None else Environment()
-    feedback = feedback if feedback is not None else Feedback()
-    modifiers = modifiers if modifiers is not None else Modifiers()
+    course = course if course is not None else _FLAT
+    environment = environment if environment is not None else _STILL_20C
+    feedback = feedback if feedback is not None else _TRUTHFUL
+    modifiers = modifiers if modifiers is not None else _UNMODIFIED
     _validate(params, protocol, course, environment, feedback, modifiers, dt, solver)
 
     pacer = None
@@ -201,8 +226,8 @@ def simulate(
         baseline = simulate(params, protocol, course=course, environment=environment,
                             feedback=replace(feedback, pacer_factor=None),
                             modifiers=modifiers, dt=dt, solver=solver)
-        t_b = baseline.trace.index.to_numpy()
-        s_b = baseline.trace["distance_m"].to_numpy()
+        t_b = baseline._time_s
+        s_b = baseline._states[:, 0]
         pacer = (t_b / feedback.pacer_factor, s_b)
         extras["baseline_finish_time_s"] = baseline.finish_time_s
 
@@ -221,11 +246,5 @@ def simulate(
             f"the integration produced a non-finite state near t = {t[-1]:.1f} s "
             f"({type(protocol).__name__}, solver={solver}, dt={dt}); try a smaller dt"
         )
-    trace = pd.DataFrame(np.column_stack([y, aux]), index=pd.Index(t, name="time_s"),
-                         columns=list(STATE_NAMES) + list(AUX_NAMES))
-    with np.errstate(divide="ignore"):
-        trace["pace_s_per_km"] = np.where(trace["speed_mps"] > 0.05,
-                                          1000.0 / trace["speed_mps"].clip(lower=0.05), np.inf)
-    return Simulation(trace=trace, status=STATUS_NAMES[status], params=params, protocol=protocol,
-                      course=course, environment=environment, feedback=feedback,
-                      modifiers=modifiers, solver=solver, extras=extras)
+    return Simulation(t, y, aux, STATUS_NAMES[status], params, protocol, course, environment,
+                      feedback, modifiers, solver, extras)

@@ -26,16 +26,17 @@ import math
 import numpy as np
 from numba import njit
 
+from governor._jit import jit
 from governor.model import (
     A_EXMARGIN,
     A_TOLMARGIN,
     A_V,
     N_AUX,
     N_STATE,
-    S,
     X_DIST,
     X_GOV,
     X_KIND,
+    S,
     evaluate,
 )
 from governor.scenario import FIXED_RPE, RACE, TIME_TO_EXHAUSTION, TRAINING
@@ -50,7 +51,7 @@ STATUS_NAMES = {
 }
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy", _nrt=False)
 def _check_end(kind, gov, t, y_old, y_new, aux, p, limit_s, natural_end_s, settle_s,
                stop_fraction, v_settle):
     """Ending rule after a step; returns (status, fraction of the step at which it ended)."""
@@ -78,9 +79,9 @@ def _check_end(kind, gov, t, y_old, y_new, aux, p, limit_s, natural_end_s, settl
     return RUNNING, 1.0
 
 
-@njit(cache=True)
+@jit
 def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, course_d,
-                  course_g, env_t, env_temp, env_rh, env_wind, fb_t, fb_v, pacer_t, pacer_s,
+                  course_g, env_t, env_temp, env_vapour, env_wind, fb_t, fb_v, pacer_t, pacer_s,
                   seg_end, seg_kind, seg_val, out_t, out_y, out_aux):
     """Classical fourth-order Runge-Kutta at a fixed step ``dt`` [s], writing each step's
     time, state and observed row. The last step is shortened to land on a fixed end time;
@@ -97,11 +98,13 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
     kind = int(p[X_KIND])
     gov = p[X_GOV] > 0.5
     end_s = min(limit_s, natural_end_s)
-    evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_rh, env_wind, fb_t, fb_v,
+    evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind, fb_t, fb_v,
              pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
     out_t[0] = t
-    out_y[0, :] = y
-    out_aux[0, :] = aux
+    for i in range(n):
+        out_y[0, i] = y[i]
+    for i in range(N_AUX):
+        out_aux[0, i] = aux[i]
     v_settle = -1.0
     rows = 1
     max_rows = out_t.size
@@ -121,21 +124,21 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
         # k1 holds the derivative at (t, y)
         for i in range(n):
             tmp[i] = y[i] + 0.5 * h * k1[i]
-        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
                  fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k2, aux)
         for i in range(n):
             tmp[i] = y[i] + 0.5 * h * k2[i]
-        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
                  fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k3, aux)
         for i in range(n):
             tmp[i] = y[i] + h * k3[i]
         # the last stage sees the inputs in force just before the step's end
-        evaluate(t + h * (1.0 - 1e-12), tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+        evaluate(t + h * (1.0 - 1e-12), tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
                  fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k4, aux)
         for i in range(n):
             tmp[i] = y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
         t_new = t + h
-        evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+        evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
                  fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
         if kind == FIXED_RPE and v_settle < 0.0 and t_new >= settle_s:
             v_settle = aux[A_V]
@@ -146,11 +149,13 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
             t_new = t + frac * h
             for i in range(n):
                 tmp[i] = y[i] + frac * (tmp[i] - y[i])
-            evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_rh, env_wind,
+            evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
                      fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
         out_t[rows] = t_new
-        out_y[rows, :] = tmp
-        out_aux[rows, :] = aux
+        for i in range(n):
+            out_y[rows, i] = tmp[i]
+        for i in range(N_AUX):
+            out_aux[rows, i] = aux[i]
         rows += 1
         for i in range(n):
             y[i] = tmp[i]
@@ -187,7 +192,8 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
               method="RK45", rtol=1e-6, atol=1e-6):
     """Integrate the same right-hand side with :func:`scipy.integrate.solve_ivp`.
 
-    The reference path: adaptive steps to ``rtol``/``atol``, output on the same ``dt`` grid,
+    The reference path: adaptive steps to ``rtol``/``atol``, never longer than ``dt`` (both
+    paths resolve the same time scale, 1 s by default), output on the same ``dt`` grid,
     and the same ending rules as events (the RPE clamp in two legs: to the settling time,
     then on with a speed event). Returns (t, y, aux, status).
     """
@@ -247,7 +253,7 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
         if grid.size == 0 or grid[-1] < t1 - 1e-9:
             grid = np.append(grid, t1)
         sol = solve_ivp(fun, (t0, t1), y_start, method=method, t_eval=grid, events=evs or None,
-                        rtol=rtol, atol=atol, max_step=max(10.0 * dt, 1.0))
+                        rtol=rtol, atol=atol, max_step=dt)
         if not sol.success:
             return np.array([0.0]), y_start[None, :], aux_at(0.0, y_start)[None, :].copy(), \
                 NUMERICAL_ERROR

@@ -21,7 +21,8 @@ weight be known. Arch Intern Med 17:863-871.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from governor._jit import jit
 
 #: Minetti et al. 2002 polynomial is fitted over gradients -0.45 .. +0.45 [fraction].
 GRADE_MIN = -0.45
@@ -39,7 +40,7 @@ FRONTAL_AREA_FRACTION = 0.266
 AERO_EFFICIENCY = 0.5
 
 
-@njit(cache=True)
+@jit
 def minetti_cost_j_per_kg_m(grade: float) -> float:
     """Metabolic cost of running on a gradient, Minetti et al. 2002 [J/kg/m].
 
@@ -50,20 +51,20 @@ def minetti_cost_j_per_kg_m(grade: float) -> float:
     return ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6
 
 
-@njit(cache=True)
+@jit
 def body_surface_area_m2(mass_kg: float, height_m: float) -> float:
     """Du Bois & Du Bois 1916 body surface area [m^2] from mass [kg] and height [m]."""
     return 0.202 * mass_kg**0.425 * height_m**0.725
 
 
-@njit(cache=True)
+@jit
 def drag_area_m2(mass_kg: float, height_m: float) -> float:
     """Effective drag area Cd*A [m^2]: Cd 0.9 times a frontal area of 0.266 of body surface
     area (Pugh 1971)."""
     return DRAG_COEFFICIENT * FRONTAL_AREA_FRACTION * body_surface_area_m2(mass_kg, height_m)
 
 
-@njit(cache=True)
+@jit
 def air_cost_coefficient(mass_kg: float, height_m: float) -> float:
     """Coefficient k [s^2/m^2] so that air resistance adds ``k * u|u| * v`` to the
     flat-equivalent metabolic speed, where ``u`` is the air speed relative to the runner.
@@ -78,7 +79,7 @@ def air_cost_coefficient(mass_kg: float, height_m: float) -> float:
     )
 
 
-@njit(cache=True)
+@jit
 def cost_speed(speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float) -> float:
     """Metabolic cost of running at ``speed_mps`` as a speed [m/s] of the no-air flat cost:
     ``v C(i)/C(0) + k (v + w)|v + w| v``, with ``w`` the headwind [m/s] (positive against
@@ -89,7 +90,7 @@ def cost_speed(speed_mps: float, grade: float, headwind_mps: float, air_coeffici
     )
 
 
-@njit(cache=True)
+@jit
 def still_air_cost_speed(metabolic_speed_mps: float, air_coefficient: float) -> float:
     """Cost [m/s of no-air flat cost] of running at ``e`` on the flat in still air:
     ``e + k e^3``. Metabolic power is ``m C(0)`` times this."""
@@ -97,7 +98,7 @@ def still_air_cost_speed(metabolic_speed_mps: float, air_coefficient: float) -> 
     return e + air_coefficient * e * e * e
 
 
-@njit(cache=True)
+@jit
 def metabolic_speed(
     speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float
 ) -> float:
@@ -120,7 +121,7 @@ def metabolic_speed(
     return e
 
 
-@njit(cache=True)
+@jit
 def speed_from_metabolic(
     metabolic_speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float
 ) -> float:
@@ -132,6 +133,8 @@ def speed_from_metabolic(
     """
     if metabolic_speed_mps <= 0.0:
         return 0.0
+    if grade == 0.0 and headwind_mps == 0.0:
+        return metabolic_speed_mps  # flat, still air: e = v by definition
     target = still_air_cost_speed(metabolic_speed_mps, air_coefficient)
     c = minetti_cost_j_per_kg_m(grade) / FLAT_COST_J_PER_KG_M
     v = target / c

@@ -10,10 +10,10 @@ the development of fatigue during prolonged exercise in the heat. J Appl Physiol
 
 from __future__ import annotations
 
-from numba import njit
+from governor._jit import jit
 
 
-@njit(cache=True)
+@jit
 def steady_heart_rate_bpm(
     metabolic_speed_mps: float,
     critical_speed_mps: float,
@@ -34,7 +34,7 @@ def steady_heart_rate_bpm(
     return min(hr, max_bpm)
 
 
-@njit(cache=True)
+@jit
 def heart_rate_rate_bpm_per_s(
     heart_rate_bpm: float, steady_bpm: float, tau_rise_s: float, tau_fall_s: float
 ) -> float:

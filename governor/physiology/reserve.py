@@ -13,10 +13,10 @@ Morton RH (1996). A 3-parameter critical power model. Ergonomics 39:611-619.
 
 from __future__ import annotations
 
-from numba import njit
+from governor._jit import jit
 
 
-@njit(cache=True)
+@jit
 def d_balance_rate_mps(
     metabolic_speed_mps: float, reserve_m: float, d_prime_m: float, critical_speed_mps: float
 ) -> float:
@@ -31,7 +31,7 @@ def d_balance_rate_mps(
     return -excess * (d_prime_m - reserve_m) / d_prime_m
 
 
-@njit(cache=True)
+@jit
 def recruitment_ceiling(
     reserve_m: float, d_prime_m: float, critical_speed_mps: float, v_max_mps: float
 ) -> float:
@@ -45,7 +45,7 @@ def recruitment_ceiling(
     return min(max(r, 0.0), 1.0)
 
 
-@njit(cache=True)
+@jit
 def effective_critical_speed_mps(
     critical_speed_mps: float,
     core_temp_c: float,

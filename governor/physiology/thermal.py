@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from governor._jit import jit
 
 #: Specific heat of the body [J/kg/K] (Gagge et al. 1971).
 BODY_SPECIFIC_HEAT_J_KG_K = 3490.0
@@ -41,20 +41,20 @@ RESTING_METABOLIC_W_KG = 1.2
 MAX_SWEAT_POWER_W = 1700.0
 
 
-@njit(cache=True)
+@jit
 def saturation_vapour_pressure_kpa(temperature_c: float) -> float:
     """Saturation vapour pressure of water [kPa] (Tetens formula)."""
     return 0.6108 * math.exp(17.27 * temperature_c / (temperature_c + 237.3))
 
 
-@njit(cache=True)
+@jit
 def convective_coefficient_w_m2_k(air_speed_mps: float) -> float:
     """Convective heat-transfer coefficient of a moving body [W/m^2/K]:
     ``max(3.0, 8.3 sqrt(u))`` (Gagge et al. 1986)."""
     return max(3.0, 8.3 * math.sqrt(max(air_speed_mps, 0.0)))
 
 
-@njit(cache=True)
+@jit
 def core_skin_conductance_w_k(core_c: float, skin_c: float, area_m2: float) -> float:
     """Core-to-skin conductance [W/K]: tissue (5.28 W/m^2/K) plus blood flow, where skin
     blood flow rises with core warmth and falls with skin cold (Gagge et al. 1986)."""
@@ -65,14 +65,49 @@ def core_skin_conductance_w_k(core_c: float, skin_c: float, area_m2: float) -> f
     return area_m2 * (5.28 + 1.163 * flow)
 
 
-@njit(cache=True)
+@jit
 def heat_production_w(metabolic_power_w: float, external_work_w: float) -> float:
     """Heat released in the body [W]: metabolic power minus external mechanical work
     (work against gravity uphill; negative downhill, where it is absorbed as heat)."""
     return metabolic_power_w - external_work_w
 
 
-@njit(cache=True)
+@jit
+def thermal_rates_from_vapour_c_per_s(
+    core_c: float,
+    skin_c: float,
+    heat_w: float,
+    metabolic_power_w: float,
+    air_c: float,
+    air_vapour_kpa: float,
+    air_speed_mps: float,
+    mass_kg: float,
+    area_m2: float,
+    sweat_gain_w_m2_k: float,
+) -> tuple[float, float, float, float]:
+    """:func:`thermal_rates_c_per_s` with the air's vapour pressure [kPa] given; returns
+    also the skin sweating factor ``phi = exp((Tsk - 34)/10.7)``."""
+    c_total = mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
+    c_skin = SKIN_MASS_FRACTION * c_total
+    c_core = c_total - c_skin
+    k_cs = core_skin_conductance_w_k(core_c, skin_c, area_m2)
+    h_c = convective_coefficient_w_m2_k(air_speed_mps)
+    dry = area_m2 * (h_c + RADIATIVE_COEFFICIENT_W_M2_K) * (skin_c - air_c)
+    e_max = area_m2 * LEWIS_RELATION_K_PER_KPA * h_c * (
+        saturation_vapour_pressure_kpa(skin_c) - air_vapour_kpa
+    )
+    e_max = max(e_max, 0.0)
+    phi = math.exp((skin_c - 34.0) / 10.7)
+    sweat = area_m2 * sweat_gain_w_m2_k * max(core_c - CORE_SET_POINT_C, 0.0) * phi
+    evap = min(min(sweat, MAX_SWEAT_POWER_W), e_max)
+    resp = metabolic_power_w * (0.0014 * (34.0 - air_c) + 0.0173 * (5.87 - air_vapour_kpa))
+    flow = k_cs * (core_c - skin_c)
+    d_core = (heat_w - flow - resp) / c_core
+    d_skin = (flow - dry - evap) / c_skin
+    return d_core, d_skin, evap, phi
+
+
+@jit
 def thermal_rates_c_per_s(
     core_c: float,
     skin_c: float,
@@ -92,29 +127,43 @@ def thermal_rates_c_per_s(
     ``E = min(A k_sw (Tc - 36.8) exp((Tsk - 34)/10.7), E_max)`` and
     ``E_max = A 16.5 h_c (p_sat(Tsk) - RH p_sat(Ta))``.
     """
-    c_total = mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
-    c_skin = SKIN_MASS_FRACTION * c_total
-    c_core = c_total - c_skin
-    k_cs = core_skin_conductance_w_k(core_c, skin_c, area_m2)
-    h_c = convective_coefficient_w_m2_k(air_speed_mps)
-    dry = area_m2 * (h_c + RADIATIVE_COEFFICIENT_W_M2_K) * (skin_c - air_c)
-    p_air = relative_humidity * saturation_vapour_pressure_kpa(air_c)
-    e_max = area_m2 * LEWIS_RELATION_K_PER_KPA * h_c * (
-        saturation_vapour_pressure_kpa(skin_c) - p_air
-    )
-    e_max = max(e_max, 0.0)
-    sweat = area_m2 * sweat_gain_w_m2_k * max(core_c - CORE_SET_POINT_C, 0.0) * math.exp(
-        (skin_c - 34.0) / 10.7
-    )
-    evap = min(min(sweat, MAX_SWEAT_POWER_W), e_max)
-    resp = metabolic_power_w * (0.0014 * (34.0 - air_c) + 0.0173 * (5.87 - p_air))
-    flow = k_cs * (core_c - skin_c)
-    d_core = (heat_w - flow - resp) / c_core
-    d_skin = (flow - dry - evap) / c_skin
+    d_core, d_skin, evap, _ = thermal_rates_from_vapour_c_per_s(
+        core_c, skin_c, heat_w, metabolic_power_w, air_c,
+        relative_humidity * saturation_vapour_pressure_kpa(air_c), air_speed_mps, mass_kg,
+        area_m2, sweat_gain_w_m2_k)
     return d_core, d_skin, evap
 
 
-@njit(cache=True)
+@jit
+def loss_conductances_w_k(
+    air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float
+) -> tuple[float, float]:
+    """Dry and evaporative loss conductances [W/K] of the linearised balance:
+    ``A (h_c + h_r)`` and ``A k_sw phi`` with ``phi = exp((Tsk - 34)/10.7)``."""
+    return loss_conductances_from_phi_w_k(air_speed_mps, math.exp((skin_c - 34.0) / 10.7),
+                                          area_m2, sweat_gain_w_m2_k)
+
+
+@jit
+def loss_conductances_from_phi_w_k(
+    air_speed_mps: float, phi: float, area_m2: float, sweat_gain_w_m2_k: float
+) -> tuple[float, float]:
+    """:func:`loss_conductances_w_k` with the sweating factor ``phi`` given."""
+    h_dry = convective_coefficient_w_m2_k(air_speed_mps) + RADIATIVE_COEFFICIENT_W_M2_K
+    return area_m2 * h_dry, area_m2 * sweat_gain_w_m2_k * phi
+
+
+@jit
+def steady_core_from_conductances_c(
+    heat_w: float, air_c: float, conductance_w_k: float, dry_w_k: float, sweat_w_k: float
+) -> float:
+    """:func:`steady_core_temp_c` from precomputed loss conductances [degC]."""
+    return (heat_w + dry_w_k * (heat_w / conductance_w_k + air_c) + sweat_w_k * CORE_SET_POINT_C) / (
+        dry_w_k + sweat_w_k
+    )
+
+
+@jit
 def steady_core_temp_c(
     heat_w: float,
     air_c: float,
@@ -136,28 +185,22 @@ def steady_core_temp_c(
     air temperature, and so usable with a *told* temperature. Evaporative limits from
     humidity are not in the forecast (the body model has them).
     """
-    h_dry = convective_coefficient_w_m2_k(air_speed_mps) + RADIATIVE_COEFFICIENT_W_M2_K
-    phi = math.exp((skin_c - 34.0) / 10.7)
-    a_dry = area_m2 * h_dry
-    a_sw = area_m2 * sweat_gain_w_m2_k * phi
-    return (heat_w + a_dry * (heat_w / conductance_w_k + air_c) + a_sw * CORE_SET_POINT_C) / (
-        a_dry + a_sw
-    )
+    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
+    return steady_core_from_conductances_c(heat_w, air_c, conductance_w_k, dry, sweat)
 
 
-@njit(cache=True)
+@jit
 def thermal_time_constant_s(
     mass_kg: float, air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float
 ) -> float:
     """Time constant [s] of the core's approach to its steady state in the linearised
     balance: core heat capacity over the total loss conductance."""
-    h_dry = convective_coefficient_w_m2_k(air_speed_mps) + RADIATIVE_COEFFICIENT_W_M2_K
-    phi = math.exp((skin_c - 34.0) / 10.7)
+    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
     c_core = (1.0 - SKIN_MASS_FRACTION) * mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
-    return c_core / (area_m2 * (h_dry + sweat_gain_w_m2_k * phi))
+    return c_core / (dry + sweat)
 
 
-@njit(cache=True)
+@jit
 def mean_forecast_core_temp_c(
     core_now_c: float, steady_c: float, horizon_s: float, tau_s: float
 ) -> float:
@@ -170,7 +213,7 @@ def mean_forecast_core_temp_c(
     return steady_c + (core_now_c - steady_c) * (1.0 - math.exp(-x)) / x
 
 
-@njit(cache=True)
+@jit
 def end_forecast_core_temp_c(
     core_now_c: float, steady_c: float, horizon_s: float, tau_s: float
 ) -> float:

@@ -1,0 +1,331 @@
+"""Figures of simulations: thin edges over :class:`governor.Simulation` traces.
+
+Every function takes an existing Axes (``ax=None`` makes a new figure) and returns what it
+drew on, in the manner of lmfit's ``plot_fit``; none calls ``plt.show()`` and none holds model
+logic: the curves are the trace columns, only rescaled for the x-axis (distance in km, time in
+min). Each line carries a ``label`` naming what it shows, so a figure can be read (and tested)
+line by line.
+
+Examples
+--------
+>>> import governor as gv
+>>> from governor import plot
+>>> sim = gv.simulate(gv.TRAINED, gv.Race(10000))
+>>> axes = plot.plot_race(sim)                       # doctest: +SKIP
+>>> axes[0].figure.savefig("race.png")               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+#: Axis labels, with units, of the trace columns most often plotted.
+COLUMN_LABELS = {
+    "distance_m": "distance [m]",
+    "speed_mps": "speed [m/s]",
+    "metabolic_speed_mps": "metabolic speed [m/s]",
+    "pace_s_per_km": "pace [s/km]",
+    "recruitment": "recruitment [0-1]",
+    "recruitment_drive": "recruitment drive [0-1]",
+    "recruitment_ceiling": "recruitment ceiling [0-1]",
+    "recruitment_command": "recruitment command [0-1]",
+    "reserve_m": "reserve D' [m]",
+    "believed_reserve_m": "believed reserve [m]",
+    "safety_reserve_m": "safety reserve [m]",
+    "core_temp_c": "core temperature [°C]",
+    "skin_temp_c": "skin temperature [°C]",
+    "displayed_core_temp_c": "displayed core temperature [°C]",
+    "told_temp_c": "told air temperature [°C]",
+    "air_temp_c": "air temperature [°C]",
+    "rpe": "perceived exertion [CR10]",
+    "template_rpe": "RPE template [CR10]",
+    "heart_rate_bpm": "heart rate [bpm]",
+    "hazard_score": "hazard score [CR10]",
+    "critical_speed_eff_mps": "effective critical speed [m/s]",
+    "planned_critical_speed_mps": "planned critical speed [m/s]",
+    "reserve_feasible_mps": "reserve-feasible speed [m/s]",
+    "thermal_feasible_mps": "thermal-feasible speed [m/s]",
+    "perceptual_mps": "perceptual speed [m/s]",
+    "believed_remaining_distance_m": "believed distance left [m]",
+    "believed_remaining_s": "believed time left [s]",
+    "believed_elapsed_s": "believed elapsed time [s]",
+    "believed_fraction_done": "believed fraction done [0-1]",
+    "displayed_distance_m": "displayed distance [m]",
+    "evaporation_w": "evaporative heat loss [W]",
+}
+
+_X_AXES = {"distance": "distance [km]", "time": "time [min]"}
+
+
+def _check_x(x: str) -> None:
+    if x not in _X_AXES:
+        raise ValueError(f"x must be 'distance' or 'time', got {x!r}")
+
+
+def x_values(sim, x: str = "distance") -> np.ndarray:
+    """The x coordinate of every trace row: distance [km] or time [min].
+
+    Parameters
+    ----------
+    sim
+        A :class:`governor.Simulation`.
+    x
+        ``"distance"`` (true distance covered, km) or ``"time"`` (elapsed time, min).
+    """
+    _check_x(x)
+    if x == "distance":
+        return sim.trace["distance_m"].to_numpy() / 1000.0
+    return sim.trace.index.to_numpy() / 60.0
+
+
+def column_label(column: str) -> str:
+    """Axis label with unit for a trace column (the column name when unknown)."""
+    return COLUMN_LABELS.get(column, column)
+
+
+def format_duration(seconds: float) -> str:
+    """``h:mm:ss`` or ``m:ss`` for a duration in seconds."""
+    s = int(round(float(seconds)))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def _new_ax(ax: Axes | None, figsize=(7.0, 3.5)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _pace_min_per_km(speed):
+    # its own inverse: speed [m/s] <-> pace [min/km]
+    return 1000.0 / (60.0 * np.maximum(np.asarray(speed, dtype=float), 1e-3))
+
+
+def _title(sim) -> str:
+    name = type(sim.protocol).__name__
+    what = name
+    if hasattr(sim.protocol, "distance_m"):
+        what = f"{name} {sim.protocol.distance_m:g} m"
+    elif hasattr(sim.protocol, "duration_s"):
+        what = f"{name} {format_duration(sim.protocol.duration_s)}"
+    return (f"{what}: {sim.status} in {format_duration(sim.finish_time_s)}, "
+            f"{sim.distance_m / 1000.0:.2f} km")
+
+
+def _differs(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(np.nanmax(np.abs(a - b), initial=0.0) > 1e-9)
+
+
+# ----------------------------------------------------------------------------------------
+def plot_speed(sim, ax: Axes | None = None, label: str | None = None, *,
+               x: str = "distance", pace_axis: bool = True, **line_kw) -> Axes:
+    """Running speed through an effort.
+
+    Parameters
+    ----------
+    sim
+        A :class:`governor.Simulation`.
+    ax
+        Axes to draw on; ``None`` makes a new figure.
+    label
+        Legend label of the line (default ``"speed"``).
+    x
+        ``"distance"`` [km] or ``"time"`` [min] on the x-axis.
+    pace_axis
+        Add a right-hand axis reading the same curve as pace [min:s per km].
+    **line_kw
+        Passed to :meth:`matplotlib.axes.Axes.plot` (``color``, ``lw``, ...).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes holding one line: y = ``trace["speed_mps"]`` [m/s].
+    """
+    ax = _new_ax(ax)
+    ax.plot(x_values(sim, x), sim.trace["speed_mps"].to_numpy(),
+            label="speed" if label is None else label, **line_kw)
+    ax.set_xlabel(_X_AXES[x])
+    ax.set_ylabel(column_label("speed_mps"))
+    if pace_axis:
+        # pace is infinite at rest: frame the running speeds, not the first seconds' start
+        # from a standstill (those points run off the bottom of the axes)
+        ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float)
+                             for line in ax.get_lines()])
+        ys = ys[np.isfinite(ys)]
+        if ys.size:
+            lo, hi = np.percentile(ys, [2.0, 100.0])
+            pad = 0.1 * max(hi - lo, 0.2)
+            ax.set_ylim(max(lo - pad, 0.5), hi + pad)
+    if pace_axis and not any(getattr(c, "_governor_pace", False) for c in ax.child_axes):
+        sec = ax.secondary_yaxis("right", functions=(_pace_min_per_km, _pace_min_per_km))
+        sec._governor_pace = True
+        sec.set_ylabel("pace [min:s/km]")
+        sec.yaxis.set_major_formatter(
+            FuncFormatter(lambda p, _: format_duration(60.0 * p) if np.isfinite(p) else ""))
+    return ax
+
+
+def plot_race(sim, axes: Sequence[Axes] | None = None, *, x: str = "distance") -> np.ndarray:
+    """The whole effort in six panels sharing the x-axis.
+
+    From top to bottom: speed [m/s] (with pace [min:s/km] on the right); recruitment [0-1]
+    with the reserve's ceiling R_max; the reserve D' [m] with the safety reserve the governor
+    holds (and the believed reserve when it differs); core and skin temperature [°C] with the
+    core limit (and the displayed core when it differs); perceived exertion [CR10] with the
+    RPE template; the hazard score [CR10] (RPE x believed fraction remaining).
+
+    Parameters
+    ----------
+    sim
+        A :class:`governor.Simulation`.
+    axes
+        Six Axes to draw on, top to bottom; ``None`` makes a new figure.
+    x
+        ``"distance"`` [km] or ``"time"`` [min] on the shared x-axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        The six Axes. Every line carries a label naming the trace column it shows (e.g.
+        ``"recruitment ceiling"``); horizontal reference lines are labelled too.
+    """
+    _check_x(x)
+    if axes is None:
+        fig, axes = plt.subplots(6, 1, figsize=(8.0, 12.0), sharex=True, layout="constrained")
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size != 6:
+        raise ValueError(f"plot_race draws six panels; got {axes.size} axes")
+    tr = sim.trace
+    xs = x_values(sim, x)
+
+    ax_v, ax_r, ax_d, ax_t, ax_p, ax_h = axes
+    plot_speed(sim, ax=ax_v, x=x, color="C0")
+    ax_v.set_title(_title(sim))
+
+    ax_r.plot(xs, tr["recruitment"].to_numpy(), color="C0", label="recruitment")
+    ax_r.plot(xs, tr["recruitment_ceiling"].to_numpy(), color="C3", ls="--",
+              label="recruitment ceiling")
+    ax_r.set_ylabel(column_label("recruitment"))
+    ax_r.set_ylim(0.0, 1.05)
+
+    reserve = tr["reserve_m"].to_numpy()
+    believed = tr["believed_reserve_m"].to_numpy()
+    ax_d.plot(xs, reserve, color="C0", label="reserve")
+    if _differs(reserve, believed):
+        ax_d.plot(xs, believed, color="C1", ls=":", label="believed reserve")
+    ax_d.plot(xs, tr["safety_reserve_m"].to_numpy(), color="C3", ls="--",
+              label="safety reserve")
+    ax_d.set_ylabel(column_label("reserve_m"))
+    ax_d.set_ylim(bottom=0.0)
+
+    core = tr["core_temp_c"].to_numpy()
+    shown = tr["displayed_core_temp_c"].to_numpy()
+    ax_t.plot(xs, core, color="C3", label="core")
+    if _differs(core, shown):
+        ax_t.plot(xs, shown, color="C3", ls=":", label="displayed core")
+    ax_t.plot(xs, tr["skin_temp_c"].to_numpy(), color="C1", label="skin")
+    ax_t.axhline(sim.params.core_temp_limit_c, color="k", lw=0.8, ls="--",
+                 label="core limit")
+    ax_t.set_ylabel("temperature [°C]")
+
+    ax_p.plot(xs, tr["rpe"].to_numpy(), color="C0", label="RPE")
+    ax_p.plot(xs, tr["template_rpe"].to_numpy(), color="C2", ls="--", label="RPE template")
+    ax_p.set_ylabel(column_label("rpe"))
+    ax_p.set_ylim(0.0, 10.5)
+
+    ax_h.plot(xs, tr["hazard_score"].to_numpy(), color="C4", label="hazard score")
+    ax_h.set_ylabel(column_label("hazard_score"))
+    ax_h.set_ylim(bottom=0.0)
+    ax_h.set_xlabel(_X_AXES[x])
+
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+        if len(ax.get_lines()) > 1:
+            ax.legend(loc="best", fontsize="small", frameon=False)
+        if ax is not ax_h:
+            ax.set_xlabel("")
+    return axes
+
+
+def plot_splits(sims: Mapping[str, object], ax: Axes | None = None, *,
+                every_m: float = 1000.0) -> Axes:
+    """Split times of several runs, one line with markers per run.
+
+    Parameters
+    ----------
+    sims
+        ``{label: Simulation}``; each run is drawn with its label.
+    ax
+        Axes to draw on; ``None`` makes a new figure.
+    every_m
+        Split length [m]. A last, partial split is shown as the time it would have taken
+        over a full split (its pace), so it is comparable with the others.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per run: x = split end [km], y = split time [s] (m:ss on the axis).
+    """
+    ax = _new_ax(ax)
+    for name, sim in sims.items():
+        splits = sim.split_times_s(every_m)
+        ends = splits.index.to_numpy(dtype=float)
+        lengths = np.diff(np.concatenate([[0.0], ends]))
+        per_split = splits.to_numpy() * every_m / lengths
+        ax.plot(ends / 1000.0, per_split, marker="o", label=str(name))
+    ax.set_xlabel("split end [km]")
+    ax.set_ylabel(f"time per {every_m:g} m [m:ss]")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda s, _: format_duration(s)))
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_compare(sims: Mapping[str, object], column: str, ax: Axes | None = None, *,
+                 x: str = "distance") -> Axes:
+    """One trace column of several runs on one Axes.
+
+    Parameters
+    ----------
+    sims
+        ``{label: Simulation}``; each run is drawn with its label.
+    column
+        A trace column, e.g. ``"speed_mps"``, ``"core_temp_c"``, ``"rpe"``.
+    ax
+        Axes to draw on; ``None`` makes a new figure.
+    x
+        ``"distance"`` [km] or ``"time"`` [min] on the x-axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per run: y = ``trace[column]`` in the column's unit.
+
+    Raises
+    ------
+    KeyError
+        If a run's trace has no such column.
+    """
+    _check_x(x)
+    ax = _new_ax(ax)
+    for name, sim in sims.items():
+        if column not in sim.trace.columns:
+            raise KeyError(f"trace has no column {column!r}")
+        ax.plot(x_values(sim, x), sim.trace[column].to_numpy(), label=str(name))
+    ax.set_xlabel(_X_AXES[x])
+    ax.set_ylabel(column_label(column))
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+__all__ = [
+    "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
+    "format_duration", "COLUMN_LABELS",
+]
