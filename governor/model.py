@@ -336,7 +336,9 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
     v = speed_from_metabolic(e, grade, wind, kair)
     metabolic_w = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e, kair)
                           + RESTING_METABOLIC_W_KG)
-    work_w = 0.0 if grade == 0.0 else mass * GRAVITY_MPS2 * v * grade / math.sqrt(1.0 + grade * grade)
+    work_w = 0.0
+    if grade != 0.0:
+        work_w = mass * GRAVITY_MPS2 * v * grade / math.sqrt(1.0 + grade * grade)
     air_speed = abs(v + wind)
     d_core, d_skin, evap, phi = thermal_rates_from_vapour_c_per_s(
         core, skin, metabolic_w - work_w, metabolic_w, air_c, vapour, air_speed, mass, area,

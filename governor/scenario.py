@@ -47,7 +47,9 @@ class Course:
         d = np.asarray(self.distance_m, dtype=float).ravel()
         z = np.asarray(self.elevation_m, dtype=float).ravel()
         if d.size == 0 or d.size != z.size:
-            raise ValueError("Course: distance_m and elevation_m must be non-empty and equal length")
+            raise ValueError(
+                "Course: distance_m and elevation_m must be non-empty and of equal length"
+            )
         if not (np.all(np.isfinite(d)) and np.all(np.isfinite(z))):
             raise ValueError("Course: distances and elevations must be finite")
         if d[0] != 0.0 or np.any(np.diff(d) <= 0):
@@ -199,7 +201,9 @@ class Feedback:
             try:
                 time_s, updates = item
             except (TypeError, ValueError):
-                raise ValueError("Feedback.changes items must be (time_s, {field: value})") from None
+                raise ValueError(
+                    "Feedback.changes items must be (time_s, {field: value})"
+                ) from None
             t = _finite("Feedback.changes time_s", time_s, 0.0)
             if t <= last:
                 raise ValueError("Feedback.changes must be in increasing time order")

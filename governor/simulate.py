@@ -158,7 +158,9 @@ def _validate(params, protocol, course, environment, feedback, modifiers, dt, so
     if any(v["pacer_factor"] is not None for _, v in segs) and kind != RACE:
         raise ValueError("Feedback.pacer_factor applies to a Race only")
     if feedback.changes and any("pacer_factor" in u for _, u in feedback.changes):
-        raise ValueError("Feedback.changes cannot change pacer_factor: the pacer is set at the start")
+        raise ValueError(
+            "Feedback.changes cannot change pacer_factor: the pacer is set at the start"
+        )
     if any(not v["endpoint_known"] for _, v in segs) and kind not in (RACE, TIME_TRIAL):
         raise ValueError("Feedback.endpoint_known=False applies to a Race or a TimeTrial only")
     if any(v["believed_distance_m"] is not None for _, v in segs) and kind != RACE:

@@ -133,7 +133,8 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
         for i in range(n):
             tmp[i] = y[i] + h * k3[i]
         # the last stage sees the inputs in force just before the step's end
-        evaluate(t + h * (1.0 - 1e-12), tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
+        evaluate(t + h * (1.0 - 1e-12), tmp, p, course_d, course_g, env_t, env_temp, env_vapour,
+                 env_wind,
                  fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k4, aux)
         for i in range(n):
             tmp[i] = y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])

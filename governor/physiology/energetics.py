@@ -80,7 +80,9 @@ def air_cost_coefficient(mass_kg: float, height_m: float) -> float:
 
 
 @jit
-def cost_speed(speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float) -> float:
+def cost_speed(
+    speed_mps: float, grade: float, headwind_mps: float, air_coefficient: float
+) -> float:
     """Metabolic cost of running at ``speed_mps`` as a speed [m/s] of the no-air flat cost:
     ``v C(i)/C(0) + k (v + w)|v + w| v``, with ``w`` the headwind [m/s] (positive against
     the runner) and ``k`` from :func:`air_cost_coefficient`."""

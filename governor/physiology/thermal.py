@@ -158,9 +158,8 @@ def steady_core_from_conductances_c(
     heat_w: float, air_c: float, conductance_w_k: float, dry_w_k: float, sweat_w_k: float
 ) -> float:
     """:func:`steady_core_temp_c` from precomputed loss conductances [degC]."""
-    return (heat_w + dry_w_k * (heat_w / conductance_w_k + air_c) + sweat_w_k * CORE_SET_POINT_C) / (
-        dry_w_k + sweat_w_k
-    )
+    gained = heat_w + dry_w_k * (heat_w / conductance_w_k + air_c) + sweat_w_k * CORE_SET_POINT_C
+    return gained / (dry_w_k + sweat_w_k)
 
 
 @jit
