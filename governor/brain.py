@@ -173,33 +173,18 @@ def perceptual_speed(
     recruitment_tau_s: float,
 ) -> float:
     """Perceptually acceptable metabolic speed [m/s]: the present speed corrected by the gap
-    between template and perceived exertion, ``e + k CS (template - P) tau_R``.
+    between the template and perceived exertion, ``e + k CS (template - P) tau_R``.
 
     With recruitment following the command with lag ``tau_R``, speed then changes at
-    ``k CS (template - P)`` per second. In a maximal effort this is a limit only while P runs
-    ahead of the template (:func:`perceptual_limit`); in an RPE clamp it is the command.
+    ``k CS (template - P)`` per second: up while the runner feels better than the template,
+    down while worse. The model passes the afferent drive P* (where perceived exertion is
+    heading) as ``rpe``, so the correction anticipates the lag of perception and settles
+    without oscillating. In a maximal effort it is one of three limits; in an RPE clamp it
+    is the command.
     """
     return metabolic_speed_mps + gain_per_cr10_s * critical_speed_mps * (
         template - rpe
     ) * recruitment_tau_s
-
-
-@jit
-def perceptual_limit(
-    metabolic_speed_mps: float,
-    critical_speed_mps: float,
-    template: float,
-    rpe: float,
-    gain_per_cr10_s: float,
-    recruitment_tau_s: float,
-) -> float:
-    """The template as a limit [m/s]: :func:`perceptual_speed` while perceived exertion runs
-    ahead of the template, no limit (infinity) otherwise, so a runner who feels better than
-    expected is held by the other limits, not pushed to spend the reserve early."""
-    if rpe <= template:
-        return math.inf
-    return perceptual_speed(metabolic_speed_mps, critical_speed_mps, template, rpe,
-                            gain_per_cr10_s, recruitment_tau_s)
 
 
 @jit

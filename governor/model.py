@@ -22,7 +22,6 @@ from governor.brain import (
     believed_reserve_m,
     hazard_score,
     naivety,
-    perceptual_limit,
     perceptual_speed,
     reserve_feasible_speed_distance,
     reserve_feasible_speed_time,
@@ -430,7 +429,9 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
             core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, dry, sweat,
             mass, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
         template = template_rpe(frac, expected_s, p[T0_], p[T1_])
-        e_p = perceptual_limit(e, cs_hat, template, rpe, p[TGAIN_], p[TAUR_])
+        # the template limit acts on where perception is heading (the afferent drive), so it
+        # anticipates the lag of perceived exertion and does not switch on and off
+        e_p = perceptual_speed(e, cs_hat, template, drive, p[TGAIN_], p[TAUR_])
         if governed:
             e_cmd = max(min(e_d, e_t, e_p), RACE_FLOOR_FRACTION * cs_hat)
         else:
@@ -477,7 +478,7 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
                 target_speed = seg_val[j]
         if math.isnan(target_speed):
             template = target_rpe
-            e_cmd = perceptual_speed(e, cs_hat, target_rpe, rpe, p[TGAIN_], p[TAUR_])
+            e_cmd = perceptual_speed(e, cs_hat, target_rpe, drive, p[TGAIN_], p[TAUR_])
             e_p = e_cmd
         else:
             e_cmd = metabolic_speed(target_speed, 0.0, wind, kair)

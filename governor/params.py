@@ -197,7 +197,7 @@ class Params:
         "experiment",
     )
     thermal_margin_c: float = _p(
-        0.35, "degC", 0.0, 1.5,
+        0.38, "degC", 0.0, 1.5,
         "margin below the core-temperature limit that the thermal plan keeps at the end",
         "our choice", "experiment",
     )
@@ -214,10 +214,10 @@ class Params:
         "literature",
     )
     template_gain: float = _p(
-        0.03, "1/CR10", 0.001, 0.3,
-        "speed correction per CR10 point that RPE runs ahead of (or behind) the template, "
-        "as a fraction of CS, per recruitment time constant",
-        "our choice (stable, critically damped RPE tracking)",
+        0.2, "1/(CR10 s)", 0.001, 1.0,
+        "rate of speed correction, as a fraction of CS per second, per CR10 point between the "
+        "template and where perceived exertion is heading",
+        "our choice: settles within a few seconds without oscillating",
         "experiment",
     )
     template_tolerance_rpe: float = _p(

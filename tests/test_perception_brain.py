@@ -76,9 +76,9 @@ def test_template_rises_linearly_to_the_end():
     assert brain.template_rpe(0.0, 600.0, 4.0, 10.0) > start > brain.template_rpe(0.0, 14400, 4, 10)
 
 
-def test_perceptual_limit_only_when_ahead_of_template():
-    assert brain.perceptual_limit(5.0, 5.0, 6.0, 5.0, 0.01, 1.0) == math.inf
-    assert brain.perceptual_limit(5.0, 5.0, 6.0, 7.0, 0.01, 1.0) == pytest.approx(4.95)
+def test_perceptual_speed_corrects_toward_the_template():
+    assert brain.perceptual_speed(5.0, 5.0, 6.0, 7.0, 0.01, 1.0) == pytest.approx(4.95)
+    assert brain.perceptual_speed(5.0, 5.0, 6.0, 5.0, 0.01, 1.0) == pytest.approx(5.05)
     assert brain.perceptual_speed(0.0, 5.0, 6.0, 1.0, 0.01, 2.0) == pytest.approx(0.5)
 
 
