@@ -180,7 +180,8 @@ X_PGRADE = _NP + 10
 X_RPE = _NP + 11
 X_HASPACER = _NP + 12
 X_NAIVE = _NP + 13
-N_PACKED = _NP + 14
+X_CLO = _NP + 14
+N_PACKED = _NP + 15
 
 # feedback table columns
 FB_SCALE, FB_BDIST, FB_BDUR, FB_KNOWN, FB_CLOCK, FB_TOLD, FB_OFFSET, FB_PACER = range(
@@ -209,6 +210,7 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     p[X_RPE] = getattr(protocol, "rpe", math.nan)
     p[X_HASPACER] = 1.0 if pacer is not None else 0.0
     p[X_NAIVE] = naivety(modifiers.experience, params.experience_trials)
+    p[X_CLO] = environment.clothing_clo
 
     course_d, course_g = course.grade_arrays()
     env = environment.arrays()
@@ -341,7 +343,7 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
     air_speed = abs(v + wind)
     d_core, d_skin, evap, phi = thermal_rates_from_vapour_c_per_s(
         core, skin, metabolic_w - work_w, metabolic_w, air_c, vapour, air_speed, mass, area,
-        p[KSW_])
+        p[KSW_], p[X_CLO])
     drive = afferent_drive_cr10(e / cs_eff, 1.0 - reserve / d0, core, skin, p[WE_], p[WD_],
                                 p[WC_], p[WS_], p[X_GAIN], p[X_MENTAL])
     hr_ss = steady_heart_rate_bpm(e, cs, core, p[HRR_], p[HRM_], p[HRF_], p[HRD_])
@@ -408,7 +410,8 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
         v_guess = max(v, e_guess)
         heat_guess = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_guess, kair)
                               + RESTING_METABOLIC_W_KG)
-        dry, sweat = loss_conductances_from_phi_w_k(abs(v_guess + wind), phi, area, p[KSW_])
+        dry, sweat = loss_conductances_from_phi_w_k(abs(v_guess + wind), phi, area, p[KSW_],
+                                                    p[X_CLO])
         tau_th = (1.0 - SKIN_MASS_FRACTION) * mass * BODY_SPECIFIC_HEAT_J_KG_K / (dry + sweat)
         steady = steady_core_from_conductances_c(heat_guess, told_c, conductance, dry, sweat)
         # mean and end of a first-order approach to the steady state over what is left

@@ -92,18 +92,25 @@ class Course:
 # ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Environment:
-    """Air conditions: temperature [degC], relative humidity [0-1] and headwind [m/s].
+    """Air conditions: temperature [degC], relative humidity [0-1] and headwind [m/s], and
+    the clothing worn [clo].
 
-    Each may be a constant or a sequence of values over ``time_s`` (linear interpolation,
-    held constant outside). The headwind blows against the runner (negative: tailwind).
+    Each condition may be a constant or a sequence of values over ``time_s`` (linear
+    interpolation, held constant outside). The headwind blows against the runner (negative:
+    tailwind). ``clothing_clo`` is the insulation worn (ISO 9920: racing singlet and shorts
+    ~0.1-0.2 clo, long sleeves and tights ~0.6, winter running kit ~1); the default 0 treats
+    race kit as thermally bare, as the calibration to the heat studies does. Dress the
+    runner for cold conditions, or the skin cools as bare skin would.
     """
 
     temperature_c: float | Sequence[float] = 20.0
     relative_humidity: float | Sequence[float] = 0.5
     wind_mps: float | Sequence[float] = 0.0
     time_s: Sequence[float] | None = None
+    clothing_clo: float = 0.0
 
     def __post_init__(self) -> None:
+        _finite("Environment.clothing_clo", self.clothing_clo, 0.0, 3.0)
         arrays = [np.atleast_1d(np.asarray(x, dtype=float)) for x in
                   (self.temperature_c, self.relative_humidity, self.wind_mps)]
         n = max(a.size for a in arrays)

@@ -1,7 +1,7 @@
 """Two-node (core, skin) heat balance of a runner.
 
-A cheap form of the Gagge two-node model: metabolic heat minus external work enters the
-core; blood flow carries it to the skin; the skin loses it by convection (growing with air
+A cheap form of the Gagge two-node model: metabolic heat minus external work (and shivering
+in the cold) enters the core; blood flow carries it to the skin; the skin loses it by convection (growing with air
 speed), radiation and sweat evaporation bounded by humidity; the breath carries a little
 away from the core.
 
@@ -33,6 +33,10 @@ LEWIS_RELATION_K_PER_KPA = 16.5
 #: Set points of the Gagge model [degC].
 CORE_SET_POINT_C = 36.8
 SKIN_SET_POINT_C = 34.1
+#: Thermal resistance of one clo of clothing [m^2 K/W] (ISO 9920).
+CLO_M2_K_PER_W = 0.155
+#: Moisture permeability index of clothing [-] (Gagge et al. 1986).
+CLOTHING_PERMEABILITY = 0.45
 #: Upper limit of skin blood flow [L/m^2/h] (Gagge et al. 1986).
 SKIN_BLOOD_FLOW_MAX = 90.0
 #: Resting metabolic rate [W/kg].
@@ -55,6 +59,26 @@ def convective_coefficient_w_m2_k(air_speed_mps: float) -> float:
 
 
 @jit
+def clothed_coefficients_w_m2(
+    convective_w_m2_k: float, clothing_clo: float
+) -> tuple[float, float]:
+    """Dry [W/m^2/K] and evaporative [W/m^2/kPa] transfer coefficients from skin to air
+    through clothing of ``clothing_clo`` clo: ``1/(R_cl + 1/(f_cl h))`` with
+    ``f_cl = 1 + 0.31 clo`` and an evaporative resistance ``R_cl/(16.5 i_cl)``. With no
+    clothing they are ``h_c + h_r`` and ``16.5 h_c``."""
+    h_dry = convective_w_m2_k + RADIATIVE_COEFFICIENT_W_M2_K
+    h_evap = LEWIS_RELATION_K_PER_KPA * convective_w_m2_k
+    if clothing_clo <= 0.0:
+        return h_dry, h_evap
+    r_cl = CLO_M2_K_PER_W * clothing_clo
+    f_cl = 1.0 + 0.31 * clothing_clo
+    dry = 1.0 / (r_cl + 1.0 / (f_cl * h_dry))
+    evap = 1.0 / (r_cl / (LEWIS_RELATION_K_PER_KPA * CLOTHING_PERMEABILITY)
+                  + 1.0 / (f_cl * h_evap))
+    return dry, evap
+
+
+@jit
 def core_skin_conductance_w_k(core_c: float, skin_c: float, area_m2: float) -> float:
     """Core-to-skin conductance [W/K]: tissue (5.28 W/m^2/K) plus blood flow, where skin
     blood flow rises with core warmth and falls with skin cold (Gagge et al. 1986)."""
@@ -63,6 +87,13 @@ def core_skin_conductance_w_k(core_c: float, skin_c: float, area_m2: float) -> f
     flow = (6.3 + 200.0 * warm_core) / (1.0 + 0.5 * cold_skin)
     flow = min(max(flow, 0.5), SKIN_BLOOD_FLOW_MAX)
     return area_m2 * (5.28 + 1.163 * flow)
+
+
+@jit
+def shivering_w_m2(core_c: float, skin_c: float) -> float:
+    """Heat from shivering [W/m^2] when both core and skin are cold (Gagge et al. 1986):
+    ``19.4 (33.7 - Tsk)+ (36.8 - Tc)+``."""
+    return 19.4 * max(33.7 - skin_c, 0.0) * max(CORE_SET_POINT_C - core_c, 0.0)
 
 
 @jit
@@ -84,6 +115,7 @@ def thermal_rates_from_vapour_c_per_s(
     mass_kg: float,
     area_m2: float,
     sweat_gain_w_m2_k: float,
+    clothing_clo: float = 0.0,
 ) -> tuple[float, float, float, float]:
     """:func:`thermal_rates_c_per_s` with the air's vapour pressure [kPa] given; returns
     also the skin sweating factor ``phi = exp((Tsk - 34)/10.7)``."""
@@ -91,18 +123,18 @@ def thermal_rates_from_vapour_c_per_s(
     c_skin = SKIN_MASS_FRACTION * c_total
     c_core = c_total - c_skin
     k_cs = core_skin_conductance_w_k(core_c, skin_c, area_m2)
-    h_c = convective_coefficient_w_m2_k(air_speed_mps)
-    dry = area_m2 * (h_c + RADIATIVE_COEFFICIENT_W_M2_K) * (skin_c - air_c)
-    e_max = area_m2 * LEWIS_RELATION_K_PER_KPA * h_c * (
-        saturation_vapour_pressure_kpa(skin_c) - air_vapour_kpa
-    )
+    h_dry, h_evap = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_speed_mps),
+                                              clothing_clo)
+    dry = area_m2 * h_dry * (skin_c - air_c)
+    e_max = area_m2 * h_evap * (saturation_vapour_pressure_kpa(skin_c) - air_vapour_kpa)
     e_max = max(e_max, 0.0)
     phi = math.exp((skin_c - 34.0) / 10.7)
     sweat = area_m2 * sweat_gain_w_m2_k * max(core_c - CORE_SET_POINT_C, 0.0) * phi
     evap = min(min(sweat, MAX_SWEAT_POWER_W), e_max)
     resp = metabolic_power_w * (0.0014 * (34.0 - air_c) + 0.0173 * (5.87 - air_vapour_kpa))
     flow = k_cs * (core_c - skin_c)
-    d_core = (heat_w - flow - resp) / c_core
+    shiver = area_m2 * shivering_w_m2(core_c, skin_c)
+    d_core = (heat_w + shiver - flow - resp) / c_core
     d_skin = (flow - dry - evap) / c_skin
     return d_core, d_skin, evap, phi
 
@@ -119,37 +151,42 @@ def thermal_rates_c_per_s(
     mass_kg: float,
     area_m2: float,
     sweat_gain_w_m2_k: float,
+    clothing_clo: float = 0.0,
 ) -> tuple[float, float, float]:
     """Core and skin temperature rates [degC/s] and evaporative loss [W].
 
-    Core: ``C_c dTc/dt = H - K (Tc - Tsk) - Q_resp``.
-    Skin: ``C_s dTsk/dt = K (Tc - Tsk) - A (h_c + h_r)(Tsk - Ta) - E``, where
+    Core: ``C_c dTc/dt = H + Q_shiver - K (Tc - Tsk) - Q_resp``.
+    Skin: ``C_s dTsk/dt = K (Tc - Tsk) - A h_dry (Tsk - Ta) - E``, where
     ``E = min(A k_sw (Tc - 36.8) exp((Tsk - 34)/10.7), E_max)`` and
-    ``E_max = A 16.5 h_c (p_sat(Tsk) - RH p_sat(Ta))``.
+    ``E_max = A h_evap (p_sat(Tsk) - RH p_sat(Ta))``; unclothed ``h_dry = h_c + h_r`` and
+    ``h_evap = 16.5 h_c``, clothing adds its resistance (:func:`clothed_coefficients_w_m2`).
     """
     d_core, d_skin, evap, _ = thermal_rates_from_vapour_c_per_s(
         core_c, skin_c, heat_w, metabolic_power_w, air_c,
         relative_humidity * saturation_vapour_pressure_kpa(air_c), air_speed_mps, mass_kg,
-        area_m2, sweat_gain_w_m2_k)
+        area_m2, sweat_gain_w_m2_k, clothing_clo)
     return d_core, d_skin, evap
 
 
 @jit
 def loss_conductances_w_k(
-    air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float
+    air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float,
+    clothing_clo: float = 0.0,
 ) -> tuple[float, float]:
     """Dry and evaporative loss conductances [W/K] of the linearised balance:
-    ``A (h_c + h_r)`` and ``A k_sw phi`` with ``phi = exp((Tsk - 34)/10.7)``."""
+    ``A h_dry`` and ``A k_sw phi`` with ``phi = exp((Tsk - 34)/10.7)``."""
     return loss_conductances_from_phi_w_k(air_speed_mps, math.exp((skin_c - 34.0) / 10.7),
-                                          area_m2, sweat_gain_w_m2_k)
+                                          area_m2, sweat_gain_w_m2_k, clothing_clo)
 
 
 @jit
 def loss_conductances_from_phi_w_k(
-    air_speed_mps: float, phi: float, area_m2: float, sweat_gain_w_m2_k: float
+    air_speed_mps: float, phi: float, area_m2: float, sweat_gain_w_m2_k: float,
+    clothing_clo: float = 0.0,
 ) -> tuple[float, float]:
     """:func:`loss_conductances_w_k` with the sweating factor ``phi`` given."""
-    h_dry = convective_coefficient_w_m2_k(air_speed_mps) + RADIATIVE_COEFFICIENT_W_M2_K
+    h_dry, _ = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_speed_mps),
+                                         clothing_clo)
     return area_m2 * h_dry, area_m2 * sweat_gain_w_m2_k * phi
 
 

@@ -1,0 +1,155 @@
+"""Robustness: random valid runners and scenarios never break the model, and the compiled
+integrator agrees with the scipy reference on the same right-hand side."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import governor as gv
+from governor.params import Params
+
+FIELDS = Params.names()
+
+
+@st.composite
+def runners(draw):
+    """Valid parameter sets: each field drawn inside its bounds (v_max kept above CS)."""
+    values = {}
+    for name in FIELDS:
+        lo, hi = Params.bounds(name)
+        values[name] = draw(st.floats(lo, hi, allow_nan=False))
+    lo, hi = Params.bounds("v_max_mps")
+    values["v_max_mps"] = draw(st.floats(max(lo, values["critical_speed_mps"] + 0.5), hi))
+    lo, hi = Params.bounds("heart_rate_max_bpm")
+    values["heart_rate_max_bpm"] = draw(st.floats(max(lo, values["heart_rate_rest_bpm"] + 20), hi))
+    return Params(**values)
+
+
+protocols = st.one_of(
+    st.builds(gv.Race, st.floats(200.0, 15000.0)),
+    st.builds(gv.TimeTrial, st.floats(60.0, 3600.0)),
+    st.builds(gv.TimeToExhaustion, st.floats(1.0, 9.0), time_limit_s=st.just(3600.0)),
+    st.builds(gv.FixedRPE, st.floats(1.0, 9.5), duration_s=st.floats(300.0, 3600.0)),
+    st.builds(gv.Training.steady, st.floats(60.0, 3600.0),
+              target_speed_mps=st.floats(1.0, 6.0)),
+)
+@st.composite
+def environments(draw):
+    """Air from -5 to 40 degC; below 15 degC the runner wears clothing for the cold
+    (about 0.05 clo per degC below 15, give or take half)."""
+    temperature = draw(st.floats(-5.0, 40.0))
+    need = max(0.0, 0.05 * (15.0 - temperature))
+    clothing = draw(st.floats(0.5 * need, 1.5 * need)) if need > 0 else 0.0
+    return gv.Environment(temperature, draw(st.floats(0.0, 1.0)), draw(st.floats(-5.0, 5.0)),
+                          clothing_clo=clothing)
+
+
+courses = st.one_of(
+    st.just(gv.Course()),
+    st.builds(gv.Course.hill, st.floats(50.0, 2000.0), st.floats(-0.2, 0.2),
+              st.floats(0.0, 3000.0), st.just(5000.0)),
+)
+
+
+@st.composite
+def feedbacks(draw, protocol):
+    kw = dict(
+        distance_scale=draw(st.floats(0.8, 1.2)),
+        clock_rate=draw(st.floats(0.7, 1.3)),
+        told_temperature_c=draw(st.one_of(st.none(), st.floats(0.0, 40.0))),
+        core_temp_offset_c=draw(st.floats(-1.0, 1.0)),
+    )
+    if isinstance(protocol, gv.Race):
+        kw["endpoint_known"] = draw(st.booleans())
+        kw["believed_distance_m"] = draw(st.one_of(
+            st.none(), st.floats(0.5, 1.5).map(lambda f: f * protocol.distance_m)))
+        kw["pacer_factor"] = draw(st.one_of(st.none(), st.floats(0.95, 1.08)))
+    if isinstance(protocol, gv.TimeTrial | gv.TimeToExhaustion):
+        kw["believed_duration_s"] = draw(st.one_of(st.none(), st.floats(60.0, 7200.0)))
+    return gv.Feedback(**kw)
+
+
+modifiers = st.builds(gv.Modifiers, st.floats(0.3, 1.5), st.floats(-1.0, 3.0),
+                      st.floats(0.0, 20.0))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_valid_scenarios_stay_physiological(data):
+    params = data.draw(runners())
+    protocol = data.draw(protocols)
+    sim = gv.simulate(params, protocol, course=data.draw(courses),
+                      environment=data.draw(environments()),
+                      feedback=data.draw(feedbacks(protocol)), modifiers=data.draw(modifiers))
+    tr = sim.trace
+    assert sim.status in ("finished", "exhausted", "stopped", "time limit")
+    assert sim.finish_time_s <= protocol.limit_s + 1e-6
+    values = tr.drop(columns=["pacer_gap_m", "pace_s_per_km", "reserve_feasible_mps",
+                              "thermal_feasible_mps", "perceptual_mps",
+                              "believed_remaining_distance_m", "believed_remaining_s"])
+    assert np.isfinite(values.to_numpy()).all()
+    assert tr["recruitment"].between(0.0, 1.0).all()
+    assert tr["reserve_m"].between(-1e-6, params.d_prime_m + 1e-6).all()
+    assert tr["core_temp_c"].between(34.0, 43.0).all()
+    assert tr["skin_temp_c"].between(15.0, 42.0).all()
+    assert tr["heart_rate_bpm"].between(params.heart_rate_rest_bpm - 1e-6,
+                                        params.heart_rate_max_bpm + 1e-6).all()
+    assert tr["rpe"].between(0.0, 10.0 + 1e-9).all()
+    assert (tr["speed_mps"] >= 0).all() and (np.diff(tr["distance_m"]) >= -1e-9).all()
+
+
+# -- compiled vs scipy -------------------------------------------------------------------
+#: Stated tolerance of the fixed-step RK4 at dt = 1 s against the adaptive reference
+#: (rtol 1e-6), on the common 1-s grid: absolute differences at most these.
+TOLERANCE = {"distance_m": 2.0, "speed_mps": 0.1, "reserve_m": 1.0, "core_temp_c": 0.01,
+             "rpe": 0.02, "heart_rate_bpm": 0.2, "recruitment": 0.01}
+
+AGREEMENT_CASES = {
+    "race": (gv.Race(5000.0), {}),
+    "race_hill_heat_wind": (gv.Race(3000.0), dict(
+        course=gv.Course.hill(500.0, 0.08, 1000.0, 3000.0),
+        environment=gv.Environment(30.0, 0.6, 2.0))),
+    "race_pacer": (gv.Race(2000.0), dict(feedback=gv.Feedback(pacer_factor=1.02))),
+    "race_deceived": (gv.Race(4000.0), dict(feedback=gv.Feedback(
+        distance_scale=1.05, endpoint_known=False, told_temperature_c=10.0))),
+    "time_trial": (gv.TimeTrial(900.0), dict(environment=gv.Environment(28.0, 0.5))),
+    "time_trial_changes": (gv.TimeTrial(900.0), dict(feedback=gv.Feedback(
+        believed_duration_s=600.0, changes=((400.0, {"believed_duration_s": 900.0}),)))),
+    "time_to_exhaustion": (gv.TimeToExhaustion(5.5), {}),
+    "fixed_rpe": (gv.FixedRPE(7.0, duration_s=1800.0, stop_fraction=0.85), {}),
+    "training": (gv.Training.intervals(3, 180.0, 90.0, work_speed_mps=5.3, warmup_s=300.0,
+                                       cooldown_s=300.0), {}),
+}
+
+
+@pytest.mark.parametrize("case", list(AGREEMENT_CASES))
+def test_compiled_and_scipy_agree(case):
+    protocol, kw = AGREEMENT_CASES[case]
+    fast = gv.simulate(gv.TRAINED, protocol, **kw)
+    ref = gv.simulate(gv.TRAINED, protocol, solver="scipy", **kw)
+    assert fast.status == ref.status
+    assert fast.finish_time_s == pytest.approx(ref.finish_time_s, abs=1.0)
+    a, b = fast.trace, ref.trace
+    t = np.intersect1d(np.round(a.index.to_numpy(), 6), np.round(b.index.to_numpy(), 6))
+    assert t.size > 0.9 * min(len(a), len(b))
+    a = a.loc[np.isin(np.round(a.index.to_numpy(), 6), t)]
+    b = b.loc[np.isin(np.round(b.index.to_numpy(), 6), t)]
+    for column, tol in TOLERANCE.items():
+        diff = np.max(np.abs(a[column].to_numpy() - b[column].to_numpy()))
+        assert diff <= tol, f"{case}: {column} differs by {diff:.4g} (tolerance {tol})"
+
+
+def test_a_non_finite_state_raises_instead_of_being_clipped(monkeypatch):
+    import importlib
+
+    simulate_module = importlib.import_module("governor.simulate")
+
+    def poisoned(*args, **kwargs):
+        t = np.array([0.0, 1.0])
+        y = np.zeros((2, 10))
+        y[1, 2] = np.nan
+        return t, y, np.zeros((2, 25)), 5
+    monkeypatch.setattr(simulate_module, "run_compiled", poisoned)
+    with pytest.raises(RuntimeError, match="non-finite"):
+        gv.simulate(gv.TRAINED, gv.Race(1000.0))
