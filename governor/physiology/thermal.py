@@ -1,9 +1,9 @@
 """Two-node (core, skin) heat balance of a runner.
 
 A cheap form of the Gagge two-node model: metabolic heat minus external work (and shivering
-in the cold) enters the core; blood flow carries it to the skin; the skin loses it by convection (growing with air
-speed), radiation and sweat evaporation bounded by humidity; the breath carries a little
-away from the core.
+in the cold) enters the core; blood flow carries it to the skin; the skin loses it through
+any clothing by convection (growing with air speed), radiation and sweat evaporation bounded
+by humidity; the breath carries a little away from the core.
 
 Temperatures [degC], powers [W], areas [m^2], vapour pressures [kPa].
 
