@@ -32,6 +32,15 @@ MAX_SPEED_MPS = {"running": 12.5, "walking": 12.5, "hiking": 12.5, "default": 35
 STATIONARY_SPEED_MPS = 0.5
 #: A stretch must be stationary this long to count as a pause [s].
 STATIONARY_MIN_S = 5
+#: Largest change of GPS-implied speed per second accepted for a fix [m/s^2] (above a
+#: sprint start; lower values reject the ordinary jitter of 1 Hz watch positions).
+MAX_ACCEL_MPS2 = 10.0
+#: A stretch whose straight-line displacement over STATIONARY_WINDOW_S is below
+#: STATIONARY_RADIUS_M is stationary even if GPS drift gives it an apparent speed.
+STATIONARY_WINDOW_S = 20
+STATIONARY_RADIUS_M = 10.0
+#: ... provided its apparent speed is below this [m/s] (GPS drift, not a turnaround).
+DRIFT_SPEED_MPS = 1.0
 #: Gaps up to this long are interpolated for heart rate, cadence, power, speed [s].
 MAX_INTERPOLATION_GAP_S = 10.0
 #: Plausible heart rate [bpm]; outside is a dropout or artefact.
@@ -112,13 +121,17 @@ def split_sessions(
 
 
 def remove_gps_jumps(
-    frame: pd.DataFrame, report: CleaningReport, max_speed_mps: float = 12.5
+    frame: pd.DataFrame, report: CleaningReport, max_speed_mps: float = 12.5,
+    max_accel_mps2: float = MAX_ACCEL_MPS2,
 ) -> pd.DataFrame:
-    """Blank positions reached at an implausible speed from the last accepted fix.
+    """Blank positions reached at an implausible speed or acceleration from the last
+    accepted fix.
 
     A fix is rejected when the great-circle distance from the last accepted fix, divided by
-    the time between them, exceeds ``max_speed_mps``. After 30 s of consecutive rejections
-    the track is re-anchored (so one bad first fix cannot erase the rest).
+    the time between them, exceeds ``max_speed_mps``, or when that speed differs from the
+    speed into the last accepted fix by more than ``max_accel_mps2`` per second. After 30 s
+    of consecutive rejections the track is re-anchored (so one bad first fix cannot erase
+    the rest).
     """
     lat = frame["latitude"].to_numpy(dtype=float, copy=True)
     lon = frame["longitude"].to_numpy(dtype=float, copy=True)
@@ -130,18 +143,20 @@ def remove_gps_jumps(
     rejected = []
     if len(valid) > 1:
         last = valid[0]
+        last_speed = None
         first_reject_t = None
         for i in valid[1:]:
             dt = max(t[i] - t[last], 1.0)
-            d = haversine_m(lat[last], lon[last], lat[i], lon[i])
-            if d / dt <= max_speed_mps:
-                last = i
+            speed = haversine_m(lat[last], lon[last], lat[i], lon[i]) / dt
+            jerky = last_speed is not None and abs(speed - last_speed) > max_accel_mps2 * dt
+            if speed <= max_speed_mps and not jerky:
+                last, last_speed = i, speed
                 first_reject_t = None
                 continue
             if first_reject_t is None:
                 first_reject_t = t[i]
             if t[i] - first_reject_t > 30.0:  # persistent: the anchor was the bad one
-                last = i
+                last, last_speed = i, None
                 first_reject_t = None
                 continue
             rejected.append(i)
@@ -152,7 +167,8 @@ def remove_gps_jumps(
     report.add(
         "gps_jumps",
         len(rejected) + int(bad_range.sum()),
-        f"{len(rejected)} positions implying > {max_speed_mps:g} m/s removed, "
+        f"{len(rejected)} positions implying > {max_speed_mps:g} m/s or > "
+        f"{max_accel_mps2:g} m/s^2 removed, "
         f"{int(bad_range.sum())} out-of-range (or 0,0) positions removed",
     )
     return frame
@@ -279,6 +295,25 @@ def resample_1hz(
     return res
 
 
+def _drifting_in_place(frame: pd.DataFrame) -> np.ndarray:
+    """Samples whose position moves less than STATIONARY_RADIUS_M across a centred window
+    of STATIONARY_WINDOW_S (1 Hz frame): standing still while GPS drift makes up a speed."""
+    n = len(frame)
+    lat = frame["latitude"].to_numpy(dtype=float)
+    lon = frame["longitude"].to_numpy(dtype=float)
+    half = STATIONARY_WINDOW_S // 2
+    if n <= 2 * half or not np.isfinite(lat).any():
+        return np.zeros(n, dtype=bool)
+    i = np.arange(n)
+    a = np.clip(i - half, 0, n - 1)
+    b = np.clip(i + half, 0, n - 1)
+    speed = frame["speed_mps"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        moved = haversine_m(lat[a], lon[a], lat[b], lon[b])
+        # slow as well, so that a turnaround at running speed is not taken for a stop
+        return (moved < STATIONARY_RADIUS_M) & (b - a >= 2 * half) & (speed < DRIFT_SPEED_MPS)
+
+
 def mark_pauses(
     frame: pd.DataFrame,
     pauses: list[tuple[pd.Timestamp, pd.Timestamp]],
@@ -294,6 +329,7 @@ def mark_pauses(
         in_pause |= (t >= a.value) & (t < b.value)
     speed = frame["speed_mps"].to_numpy()
     slow = ~(speed >= stationary_speed_mps)  # NaN speed counts as not moving
+    slow |= _drifting_in_place(frame)
     # keep only runs of slow samples lasting at least STATIONARY_MIN_S
     stationary = np.zeros(n, dtype=bool)
     if n:
@@ -310,7 +346,8 @@ def mark_pauses(
         int((~moving).sum()),
         f"{int((~moving).sum())} s not moving in {n_stops} stop(s): {int(in_pause.sum())} s "
         f"in {len(pauses)} pause record(s), {int((stationary & ~in_pause).sum())} s "
-        f"stationary (< {stationary_speed_mps:g} m/s for >= {STATIONARY_MIN_S} s)",
+        f"stationary (< {stationary_speed_mps:g} m/s, or within {STATIONARY_RADIUS_M:g} m over "
+        f"{STATIONARY_WINDOW_S} s, for >= {STATIONARY_MIN_S} s)",
     )
     return frame.assign(moving=moving)
 

@@ -94,3 +94,32 @@ def test_report_is_readable():
                  "elevation"):
         assert step in text
     assert report.to_records()[0]["name"] == "timestamps"
+
+
+def test_stop_with_gps_drift_is_not_moving(tmp_path):
+    """Standing still for 2 min while the position wanders by a few metres (GPS drift gives
+    an apparent speed near 1 m/s): the stop is still found."""
+    run = synthetic_run(1200, 3.0)
+    t = run["elapsed_s"].to_numpy()
+    moving_t = np.where(t < 600, t, np.where(t < 720, 600, t - 120))
+    rng = np.random.default_rng(1)
+    drift_m = np.where((t >= 600) & (t < 720), rng.normal(0.0, 1.0, t.size), 0.0)
+    run["latitude"] = 45.0 + (3.0 * moving_t + drift_m) / METRES_PER_DEGREE_LAT
+    run = run.drop(columns=["distance_m", "speed_mps"])
+    write_gpx(run, tmp_path / "drift.gpx", sport="running")
+    activity = read_log(tmp_path / "drift.gpx")
+    assert moving_time_s(activity) == pytest.approx(1201 - 120, abs=15)
+    assert not activity.loc["2024-05-01T08:11:00Z", "moving"]
+
+
+def test_gps_fix_with_implausible_acceleration_removed():
+    """One fix 8 m ahead of the track: 11 m/s in and -5 m/s out is within the speed limit
+    but not a human acceleration; it is blanked and the distance stays true."""
+    run = synthetic_run(600, 3.0)
+    lat = run["latitude"].to_numpy().copy()
+    lat[300] += 8.0 / METRES_PER_DEGREE_LAT
+    run["latitude"] = lat
+    run = run.drop(columns=["distance_m", "speed_mps"])
+    cleaned, _, report = clean(run, sport="running")
+    assert report.step("gps_jumps").count >= 1
+    assert cleaned["distance_m"].iloc[-1] == pytest.approx(1800.0, rel=0.01)
