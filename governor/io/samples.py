@@ -1,0 +1,167 @@
+"""Sample training logs of our own, made by simulating the model.
+
+Five sessions of the trained runner, laid on a real-looking loop with GPS noise, barometric
+noise, heart rate with sensor noise, a stop at a crossing and an auto-paused gap, written as
+GPX, TCX and CSV. They are the default input of the demo and the notebooks and carry no
+personal data. Everything is seeded, and values are rounded as devices round them, so
+:func:`make_sample_logs` regenerates the files byte for byte (``python data/make_samples.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from governor.params import TRAINED
+from governor.scenario import Course, Environment, Race, Segment, Training
+from governor.simulate import simulate
+
+from .writers import write_csv, write_gpx, write_tcx
+
+#: Start of the loop (a park, 52 deg N) [deg] and the day the sessions start from.
+ORIGIN_LAT, ORIGIN_LON = 52.0, 5.0
+FIRST_DAY = pd.Timestamp("2026-03-02 07:00:00", tz="UTC")
+#: Length of the loop the sessions run around [m]; its elevation rolls by +-6 m.
+LOOP_M = 2400.0
+
+
+@dataclass(frozen=True)
+class SampleSession:
+    """One sample session: the simulated protocol and conditions, and what the device adds."""
+
+    name: str
+    protocol: object
+    temperature_c: float
+    stop_at_s: float | None = None      # a stationary stop (runner waits, watch records)
+    stop_s: float = 0.0
+    gap_at_s: float | None = None       # an auto-paused gap (watch records nothing)
+    gap_s: float = 0.0
+
+
+def sessions() -> list[SampleSession]:
+    """The five sample sessions."""
+    cs = TRAINED.critical_speed_mps
+    return [
+        SampleSession("easy-run", Training.steady(2700.0, target_rpe=3.0), 14.0,
+                      stop_at_s=1300.0, stop_s=90.0),
+        SampleSession("tempo-run", Training((Segment(600.0, target_rpe=2.5),
+                                            Segment(1200.0, target_speed_mps=0.92 * cs),
+                                            Segment(600.0, target_rpe=2.5))), 12.0,
+                      gap_at_s=1900.0, gap_s=120.0),
+        SampleSession("intervals-5x3min", Training.intervals(5, 180.0, 90.0,
+                                                             work_speed_mps=1.08 * cs,
+                                                             warmup_s=900.0, cooldown_s=600.0),
+                      10.0),
+        SampleSession("race-10k", Race(10000.0), 12.0),
+        SampleSession("race-10k-hot", Race(10000.0), 29.0),
+    ]
+
+
+def _loop_course(total_m: float) -> Course:
+    d = np.arange(0.0, total_m + LOOP_M, 50.0)
+    z = 6.0 * np.sin(2 * np.pi * d / LOOP_M) + 2.0 * np.sin(6 * np.pi * d / LOOP_M)
+    return Course.from_profile(d, z)
+
+
+def _loop_position(distance_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude [deg] along an oval loop of LOOP_M metres."""
+    phase = 2 * np.pi * (distance_m % LOOP_M) / LOOP_M
+    a, b = LOOP_M / (2 * np.pi) * 1.3, LOOP_M / (2 * np.pi) * 0.7  # oval semi-axes [m]
+    north = b * np.sin(phase)
+    east = a * (1 - np.cos(phase))
+    lat = ORIGIN_LAT + north / 111_195.0
+    lon = ORIGIN_LON + east / (111_195.0 * math.cos(math.radians(ORIGIN_LAT)))
+    return lat, lon
+
+
+def _ar1(rng: np.random.Generator, n: int, sigma: float, rho: float) -> np.ndarray:
+    """Correlated noise, as GPS position errors are."""
+    out = np.empty(n)
+    x = 0.0
+    shocks = rng.normal(0.0, sigma * math.sqrt(1 - rho * rho), n)
+    for i in range(n):
+        x = rho * x + shocks[i]
+        out[i] = x
+    return out
+
+
+def session_log(session: SampleSession, index: int, seed: int = 2026) -> pd.DataFrame:
+    """Simulate one session and turn it into what a GPS watch would record (1 Hz)."""
+    rng = np.random.default_rng(seed + index)
+    distance_hint = 12000.0 if isinstance(session.protocol, Race) else 14000.0
+    sim = simulate(TRAINED, session.protocol, course=_loop_course(distance_hint),
+                   environment=Environment(session.temperature_c, 0.6))
+    tr = sim.trace
+    t = np.arange(0.0, math.floor(sim.finish_time_s) + 1.0)
+    dist = np.interp(t, tr.index, tr["distance_m"])
+    hr = np.interp(t, tr.index, tr["heart_rate_bpm"])
+    speed = np.interp(t, tr.index, tr["speed_mps"])
+    elev = np.interp(dist, *_profile(distance_hint))
+    # a stop: the runner stands still, the watch keeps recording, heart rate falls
+    if session.stop_at_s is not None:
+        k = int(session.stop_at_s)
+        n = int(session.stop_s)
+        t = np.concatenate([t[:k], t[k] + np.arange(n), t[k:] + n])
+        dist = np.concatenate([dist[:k], np.full(n, dist[k]), dist[k:]])
+        hr_stop = hr[k] - (hr[k] - 95.0) * (1 - np.exp(-np.arange(n) / 30.0))
+        hr = np.concatenate([hr[:k], hr_stop, hr[k:]])
+        speed = np.concatenate([speed[:k], np.zeros(n), speed[k:]])
+        elev = np.concatenate([elev[:k], np.full(n, elev[k]), elev[k:]])
+    # an auto-pause: the watch stops recording for a while
+    keep = np.ones(t.size, dtype=bool)
+    if session.gap_at_s is not None:
+        k = int(session.gap_at_s)
+        t = np.where(np.arange(t.size) >= k, t + session.gap_s, t)
+    lat, lon = _loop_position(dist)
+    north_err = _ar1(rng, t.size, 2.5, 0.95)
+    east_err = _ar1(rng, t.size, 2.5, 0.95)
+    lat = lat + north_err / 111_195.0
+    lon = lon + east_err / (111_195.0 * math.cos(math.radians(ORIGIN_LAT)))
+    elev = elev + _ar1(rng, t.size, 0.4, 0.98)
+    hr = hr + rng.normal(0.0, 1.5, t.size)
+    cadence = np.where(speed > 0.5, 150.0 + 6.0 * speed + rng.normal(0, 1.5, t.size), 0.0)
+    start = FIRST_DAY + pd.Timedelta(days=2 * index)
+    frame = pd.DataFrame(
+        {
+            "latitude": np.round(lat, 7),
+            "longitude": np.round(lon, 7),
+            "elevation_m": np.round(elev, 1),
+            "distance_m": np.round(dist, 1),
+            "heart_rate_bpm": np.round(hr),
+            "cadence_spm": 2 * np.round(cadence / 2),
+            "temperature_c": np.full(t.size, session.temperature_c),
+        },
+        index=start + pd.to_timedelta(t, unit="s"),
+    )[keep]
+    frame.index.name = "timestamp"
+    frame.attrs["sport"] = "running"
+    return frame
+
+
+def _profile(total_m: float) -> tuple[np.ndarray, np.ndarray]:
+    course = _loop_course(total_m)
+    return np.asarray(course.distance_m), np.asarray(course.elevation_m)
+
+
+def make_sample_logs(out_dir: str | Path) -> list[Path]:
+    """Write every sample session as GPX, TCX and CSV into ``out_dir``; returns the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for i, session in enumerate(sessions()):
+        frame = session_log(session, i)
+        for suffix, writer in ((".gpx", write_gpx), (".tcx", write_tcx), (".csv", write_csv)):
+            path = out / f"governor-sample-{session.name}{suffix}"
+            if writer is write_csv:
+                writer(frame, path)
+            else:
+                writer(frame, path, sport="running")
+            written.append(path)
+    return written
+
+
+__all__ = ["make_sample_logs", "sessions", "session_log", "SampleSession"]
