@@ -49,13 +49,16 @@ def _sample_interval_s(index: pd.DatetimeIndex) -> float:
 def moving_time_s(activity: pd.DataFrame) -> float:
     """Time spent moving [s]: pauses (pause records, standing still) excluded.
 
-    For a cleaned (1 Hz) activity this is the number of rows with ``moving`` True; for a raw
-    table each moving row counts for the median sampling interval.
+    Each interval between consecutive samples counts when its first sample is moving, up to
+    the median sampling interval (a gap in recording is not moving time), so the moving time
+    never exceeds the elapsed time.
     """
-    if len(activity) == 0:
+    if len(activity) < 2:
         return 0.0
     moving = activity["moving"].to_numpy(dtype=bool)
-    return float(moving.sum() * _sample_interval_s(activity.index))
+    dt = np.diff(activity.index.asi8) / 1e9
+    dt = np.minimum(dt, _sample_interval_s(activity.index))
+    return float(dt[moving[:-1]].sum())
 
 
 def mean_maximal_speed(
