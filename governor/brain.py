@@ -106,7 +106,8 @@ def thermal_feasible_speed_from_conductances(
 ) -> float:
     """:func:`thermal_feasible_speed` from precomputed loss conductances and the decay
     ``x = exp(-T_rem/tau)`` of the forecast [m/s]."""
-    target = limit_c - margin_c
+    # already past the target: hold the core where it is rather than demand it cool
+    target = max(limit_c - margin_c, core_shown_c)
     x = decay
     if x > 1.0 - 1e-9:
         return math.inf
@@ -138,7 +139,9 @@ def thermal_feasible_speed(
 
     Inverts the end forecast ``Tss(e)(1 - x) + Tc x`` with ``x = exp(-T_rem/tau)`` and the
     linear steady state of :func:`governor.physiology.thermal.steady_core_temp_c`, computed
-    with the *told* air temperature and the *displayed* core temperature. (Metabolic power
+    with the *told* air temperature and the *displayed* core temperature. A core already
+    above the target is held, not cooled: the target becomes the present core temperature.
+    (Metabolic power
     is taken as ``m (C(0) e + rest)``: the governor's forecast ignores air resistance.)
     """
     dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)

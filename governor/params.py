@@ -167,7 +167,7 @@ class Params:
         "experiment",
     )
     rpe_skin_weight: float = _p(
-        0.4, "CR10/degC", 0.0, 3.0,
+        0.2, "CR10/degC", 0.0, 3.0,
         "afferent drive per degC of mean skin temperature above 33",
         "our choice (skin temperature raises RPE from the start, Tucker et al. 2006)",
         "experiment",
