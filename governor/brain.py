@@ -151,19 +151,32 @@ def thermal_feasible_speed(
 
 
 @jit
+def template_start_rpe(expected_duration_s: float, start_rpe: float, end_rpe: float) -> float:
+    """Start level of the RPE template [CR10] for an effort expected to last
+    ``expected_duration_s``: ``start_rpe`` for one hour, scaled as ``(3600 s / T)^0.1``
+    (higher for short efforts, lower for long ones), at least one point below the end."""
+    start = start_rpe * (3600.0 / max(expected_duration_s, 1.0)) ** 0.1
+    return min(max(start, 1.0), end_rpe - 1.0)
+
+
+@jit
+def template_from_start(fraction_done: float, start: float, end_rpe: float) -> float:
+    """The template [CR10] at a believed fraction of the effort, from its start level."""
+    f = min(max(fraction_done, 0.0), 1.0)
+    return start + (end_rpe - start) * f
+
+
+@jit
 def template_rpe(
     fraction_done: float, expected_duration_s: float, start_rpe: float, end_rpe: float
 ) -> float:
     """The expected RPE [CR10] at a believed fraction of an effort (Tucker 2009 template).
 
-    Linear from a start level to ``end_rpe`` at the believed end (Joseph et al. 2008). The
-    start level is ``start_rpe`` for a one-hour effort and scales as ``(3600 s / T)^0.1``:
-    higher for short efforts, lower for long ones; it stays at least one point below the end.
+    Linear from a start level (:func:`template_start_rpe`) to ``end_rpe`` at the believed end
+    (Joseph et al. 2008).
     """
-    f = min(max(fraction_done, 0.0), 1.0)
-    start = start_rpe * (3600.0 / max(expected_duration_s, 1.0)) ** 0.1
-    start = min(max(start, 1.0), end_rpe - 1.0)
-    return start + (end_rpe - start) * f
+    return template_from_start(
+        fraction_done, template_start_rpe(expected_duration_s, start_rpe, end_rpe), end_rpe)
 
 
 @jit

@@ -26,7 +26,9 @@ from governor.brain import (
     reserve_feasible_speed_distance,
     reserve_feasible_speed_time,
     safety_reserve_m,
+    template_from_start,
     template_rpe,
+    template_start_rpe,
     thermal_feasible_speed_from_conductances,
 )
 from governor.params import Params
@@ -187,6 +189,22 @@ N_PACKED = _NP + 15
 FB_SCALE, FB_BDIST, FB_BDUR, FB_KNOWN, FB_CLOCK, FB_TOLD, FB_OFFSET, FB_PACER = range(
     len(FEEDBACK_FIELDS)
 )
+#: a derived column: the RPE template's start level while that feedback is in force
+FB_TSTART = len(FEEDBACK_FIELDS)
+
+
+@jit
+def believed_total(kind, p, fb_v, k):
+    """What a race or time trial is believed to be, with feedback row ``k`` in force:
+    (believed total distance [m] or duration [s], expected duration [s]). With the endpoint
+    unknown, a naive runner budgets for a longer effort (``unknown_endpoint_hedge``)."""
+    naive = p[X_NAIVE]
+    hedge = 1.0 if fb_v[k, FB_KNOWN] > 0.5 else 1.0 + p[HEDGE_] * naive
+    if kind == RACE:
+        total = (p[X_DIST] if math.isnan(fb_v[k, FB_BDIST]) else fb_v[k, FB_BDIST]) * hedge
+        return total, total / (p[CS_] * (1.0 - p[NBIAS_] * naive))
+    total = (p[X_DURATION] if math.isnan(fb_v[k, FB_BDUR]) else fb_v[k, FB_BDUR]) * hedge
+    return total, total
 
 
 def pack(params: Params, protocol, course: Course, environment: Environment,
@@ -216,11 +234,15 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     env = environment.arrays()
     segs = feedback.segments()
     fb_t = np.array([t for t, _ in segs], dtype=float)
-    fb_v = np.empty((len(segs), len(FEEDBACK_FIELDS)))
+    fb_v = np.full((len(segs), len(FEEDBACK_FIELDS) + 1), math.nan)
     for i, (_, values) in enumerate(segs):
         for j, name in enumerate(FEEDBACK_FIELDS):
             x = values[name]
             fb_v[i, j] = math.nan if x is None else float(x)
+        if protocol.kind in (RACE, TIME_TRIAL):
+            _, expected_s = believed_total(protocol.kind, p, fb_v, i)
+            fb_v[i, FB_TSTART] = template_start_rpe(expected_s, params.template_start_rpe,
+                                                    params.template_end_rpe)
     if pacer is None:
         pacer_t, pacer_s = np.zeros(1), np.zeros(1)
     else:
@@ -366,8 +388,6 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
     margin = min(p[MARGIN_] * (1.0 + p[NMARG_] * nv), 0.95)
     told_c = air_c if math.isnan(fb_v[k, FB_TOLD]) else fb_v[k, FB_TOLD]
     core_shown = core + fb_v[k, FB_OFFSET]
-    known = fb_v[k, FB_KNOWN] > 0.5
-    hedge = 1.0 if known else 1.0 + p[HEDGE_] * nv
     # the forecast assumes exercising blood flow (core at least 38 degC), not resting flow
     conductance = core_skin_conductance_w_k(max(core, EXERCISE_CORE_C), skin, area)
     displayed = y[SD]
@@ -390,17 +410,15 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
 
     # what is left, as believed
     if kind == RACE:
-        total_m = (p[X_DIST] if math.isnan(fb_v[k, FB_BDIST]) else fb_v[k, FB_BDIST]) * hedge
+        total_m, expected_s = believed_total(kind, p, fb_v, k)
         rem_m = max(total_m - displayed, 1.0)
         rem_s = rem_m / max(v, 0.5 * cs_hat)
         frac = displayed / total_m
-        expected_s = total_m / cs_hat
     elif kind == TIME_TRIAL:
-        total_s = (p[X_DURATION] if math.isnan(fb_v[k, FB_BDUR]) else fb_v[k, FB_BDUR]) * hedge
+        total_s, expected_s = believed_total(kind, p, fb_v, k)
         rem_s = max(total_s - t_hat, 1.0)
         rem_m = rem_s * v
         frac = t_hat / total_s
-        expected_s = total_s
     else:
         expected_s = math.inf
 
@@ -431,7 +449,7 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
         e_t = thermal_feasible_speed_from_conductances(
             core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, dry, sweat,
             mass, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
-        template = template_rpe(frac, expected_s, p[T0_], p[T1_])
+        template = template_from_start(frac, fb_v[k, FB_TSTART], p[T1_])
         # the template limit acts on where perception is heading (the afferent drive), so it
         # anticipates the lag of perceived exertion and does not switch on and off
         e_p = perceptual_speed(e, cs_hat, template, drive, p[TGAIN_], p[TAUR_])
