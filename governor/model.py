@@ -410,17 +410,15 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
 
     # what is left, as believed
     if kind == RACE:
-        total_m, expected_s = believed_total(kind, p, fb_v, k)
+        total_m, _ = believed_total(kind, p, fb_v, k)
         rem_m = max(total_m - displayed, 1.0)
         rem_s = rem_m / max(v, 0.5 * cs_hat)
         frac = displayed / total_m
     elif kind == TIME_TRIAL:
-        total_s, expected_s = believed_total(kind, p, fb_v, k)
+        total_s, _ = believed_total(kind, p, fb_v, k)
         rem_s = max(total_s - t_hat, 1.0)
         rem_m = rem_s * v
         frac = t_hat / total_s
-    else:
-        expected_s = math.inf
 
     if kind == RACE or kind == TIME_TRIAL:
         # the governor's plan: CS lowered by the heat and the load it expects
