@@ -1,9 +1,12 @@
 """governor: a quantitative central-governor model of running fatigue.
 
-Simulate a runner whose brain holds a reserve, trick it with false feedback, and fit it to
-training logs. The public names are listed in ``__all__``; see the README for a tour.
+Simulate a runner whose brain holds a reserve, trick it with false feedback, read training
+logs, and fit the model to them. The public names are listed in ``__all__``; see the README
+for a tour.
 """
 
+from governor.fitting import FitResult, fit
+from governor.io import Activity, LogError, read_log
 from governor.params import ELITE, RECREATIONAL, TRAINED, Params
 from governor.scenario import (
     Course,
@@ -26,11 +29,6 @@ __all__ = [
     "Course", "Environment", "Feedback", "Modifiers",
     "Race", "TimeTrial", "TimeToExhaustion", "FixedRPE", "Training", "Segment",
     "simulate", "Simulation",
+    "read_log", "Activity", "LogError",
+    "fit", "FitResult",
 ]
-
-try:  # the log reader (governor.io) is built alongside the model
-    from governor.io import Activity, LogError, read_log  # noqa: F401
-
-    __all__ += ["read_log", "Activity", "LogError"]
-except ImportError:  # pragma: no cover - only while governor.io is incomplete
-    pass

@@ -137,7 +137,7 @@ class Params:
         "DESIGN §3.6, HR kinetics time constants ~25-30 s (de Smet et al. 2016)", "one_log",
     )
     heart_rate_tau_fall_s: float = _p(
-        40.0, "s", 5.0, 180.0, "time constant of heart-rate fall",
+        40.0, "s", 5.0, 120.0, "time constant of heart-rate fall",
         "our choice: recovery is slower than onset", "one_log",
     )
     heart_rate_drift_bpm_per_c: float = _p(

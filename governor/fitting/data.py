@@ -1,0 +1,191 @@
+"""From a cleaned log to what the fitter compares: the moving part of the run on its own
+course, the observed speed and heart rate with their noise, and the effort it holds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from governor.io.metrics import grade_adjusted_speed, mean_maximal_speed
+from governor.scenario import Course, Environment, Race, Segment, Training
+
+#: Efforts a log can hold.
+EFFORTS = ("race", "intervals", "training")
+#: Air temperature assumed when neither the user nor an air sensor gives one [degC].
+DEFAULT_TEMPERATURE_C = 15.0
+#: Length of the intent segments of a training log [s].
+INTENT_SEGMENT_S = 10.0
+
+
+@dataclass
+class LogData:
+    """One log prepared for fitting: moving samples only, on a moving-time axis."""
+
+    name: str
+    effort: str
+    effort_detected: bool
+    time_s: np.ndarray            # moving time [s], starting at 0
+    distance_m: np.ndarray        # distance along the course [m], starting at 0
+    speed_mps: np.ndarray         # observed speed [m/s]
+    heart_rate_bpm: np.ndarray    # observed heart rate [bpm] (NaN where absent)
+    speed_sigma: float            # noise of speed [m/s]
+    heart_rate_sigma: float       # noise of heart rate [bpm]
+    course: Course
+    environment: Environment
+    protocol: object
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_heart_rate(self) -> bool:
+        return int(np.isfinite(self.heart_rate_bpm).sum()) >= 60
+
+    @property
+    def maximal(self) -> bool:
+        return self.effort in ("race", "intervals")
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.time_s[-1])
+
+
+def robust_noise(values: np.ndarray, window: int = 31, floor: float = 0.0) -> float:
+    """Noise of a signal [its unit]: 1.4826 x the median absolute deviation of the signal
+    from its running median over ``window`` samples (robust to real changes of pace)."""
+    x = pd.Series(values, dtype=float)
+    trend = x.rolling(window, center=True, min_periods=window // 2).median()
+    dev = (x - trend).abs().dropna()
+    if dev.empty:
+        return floor
+    return max(float(1.4826 * dev.median()), floor)
+
+
+def detect_effort(activity: pd.DataFrame) -> str:
+    """Guess the effort a log holds, from its speed (plain speed: grade adjustment of steep
+    walking over-reads, and a guess should not hang on it).
+
+    ``"intervals"``: the speed, smoothed over 30 s, rises above 115 % of the median moving
+    speed at least three times, and the best 3 min is at least 20 % faster than the median
+    (repetitions). ``"race"``: at least 8 min, and the moving average is at least 90 % of the
+    best 5 min (hard and even). Otherwise ``"training"``. Give ``effort=`` to overrule.
+    """
+    moving = activity[activity["moving"]] if "moving" in activity else activity
+    if len(moving) < 8 * 60:
+        return "training"
+    speed = moving["speed_mps"].rolling(30, center=True, min_periods=10).mean().to_numpy()
+    median = float(np.nanmedian(moving["speed_mps"]))
+    fast = speed > 1.15 * median
+    rises = int(np.sum(np.diff(fast.astype(np.int8)) == 1))
+    mms = mean_maximal_speed(moving, [180.0, 300.0], grade_adjusted=False)
+    best3, best5 = float(mms.loc[180.0]), float(mms.loc[300.0])
+    if rises >= 3 and np.isfinite(best3) and best3 >= 1.2 * median:
+        return "intervals"
+    if np.isfinite(best5) and float(np.nanmean(moving["speed_mps"])) >= 0.9 * best5:
+        return "race"
+    return "training"
+
+
+def _course(distance: np.ndarray, elevation: np.ndarray) -> Course:
+    """The log's course: elevation smoothed along distance (a 70 m running median, then a
+    110 m running mean) and kept every 50 m; flat where the log has no elevation.
+
+    Smoothing matters: the cost of running is convex in grade (Minetti 2002), so noise in
+    the elevation makes a course that costs more than the real one, and a fitted runner
+    that seems fitter than the real one.
+    """
+    if not np.isfinite(elevation).any() or distance[-1] < 100.0:
+        return Course()
+    ok = np.isfinite(elevation)
+    fine = np.arange(0.0, distance[-1] + 10.0, 10.0)
+    z = pd.Series(np.interp(fine, distance[ok], elevation[ok]))
+    z = z.rolling(7, center=True, min_periods=1).median()
+    z = z.rolling(11, center=True, min_periods=1).mean().to_numpy()
+    grid = fine[::5]
+    zg = z[::5]
+    g = np.clip(np.diff(zg) / np.diff(grid), -0.4, 0.4)
+    zg = np.concatenate([[zg[0]], zg[0] + np.cumsum(g * np.diff(grid))])
+    return Course.from_profile(grid, zg)
+
+
+def prepare(activity: pd.DataFrame, *, effort: str | None = None,
+            temperature_c: float | None = None, name: str | None = None) -> LogData:
+    """Prepare one cleaned activity (from :func:`governor.read_log`) for fitting.
+
+    A race keeps its moving samples and becomes a :class:`Race` over the log's distance on
+    the log's course. A training run or interval session keeps its clock running through
+    stops (heart rate falls while the runner stands) and becomes a :class:`Training`
+    whose intent, the grade-adjusted pace of every 10 s, is taken from the log (nuisance
+    parameters estimated in closed form).
+    """
+    if not isinstance(activity, pd.DataFrame) or "speed_mps" not in activity:
+        raise ValueError("fit: expected an Activity from governor.read_log")
+    name = name or str(activity.attrs.get("source_file", "log"))
+    notes: list[str] = []
+    detected = effort is None
+    if effort is None:
+        effort = detect_effort(activity)
+        notes.append(f"effort detected as {effort!r} (give effort= to overrule)")
+    if effort not in EFFORTS:
+        raise ValueError(f"fit: effort must be one of {EFFORTS}, got {effort!r}")
+    moving_mask = (activity["moving"].to_numpy(dtype=bool) if "moving" in activity
+                   else np.ones(len(activity), dtype=bool))
+    if effort == "race":
+        # a race is compared along its distance: its moving samples only
+        rows = activity[moving_mask & np.isfinite(activity["speed_mps"].to_numpy(dtype=float))]
+        speed = rows["speed_mps"].to_numpy(dtype=float)
+    else:
+        # heart rate keeps changing through a stop: keep the clock running, standing still
+        rows = activity
+        speed = np.where(moving_mask, rows["speed_mps"].to_numpy(dtype=float), 0.0)
+        speed = np.nan_to_num(speed, nan=0.0)
+    if int(moving_mask.sum()) < 120 or len(rows) < 120:
+        raise ValueError(f"fit: {name} has under 2 minutes of moving data")
+    dist = np.concatenate([[0.0], np.cumsum(speed[1:])])  # 1 Hz samples
+    time = np.arange(len(rows), dtype=float)
+    hr = rows["heart_rate_bpm"].to_numpy(dtype=float)
+    elevation = rows["elevation_m"].to_numpy(dtype=float)
+    if temperature_c is None:
+        temperature_c = DEFAULT_TEMPERATURE_C
+        notes.append(f"air temperature not given: {DEFAULT_TEMPERATURE_C:g} degC assumed "
+                     "(watch sensors read skin-warmed air)")
+    course = _course(dist, elevation)
+    environment = Environment(float(temperature_c), 0.5)
+    if effort == "race":
+        protocol = Race(float(dist[-1]), time_limit_s=float(3 * len(rows) + 600))
+    else:
+        gas = np.nan_to_num(grade_adjusted_speed(rows).to_numpy(dtype=float), nan=0.0)
+        gas = np.where(speed > 0.0, gas, 0.0)
+        n = len(rows)
+        edges = np.arange(0, n, int(INTENT_SEGMENT_S))
+        segments = []
+        for a in edges:
+            b = min(a + int(INTENT_SEGMENT_S), n)
+            if b - a < 1:
+                continue
+            target = float(np.clip(np.mean(gas[a:b]), 0.0, 12.0))
+            segments.append(Segment(float(b - a), target_speed_mps=target))
+        protocol = Training(tuple(segments))
+    return LogData(
+        name=name, effort=effort, effort_detected=detected, time_s=time, distance_m=dist,
+        speed_mps=speed, heart_rate_bpm=hr,
+        speed_sigma=robust_noise(speed, floor=0.05),
+        heart_rate_sigma=robust_noise(hr, floor=1.0) if np.isfinite(hr).any() else math.nan,
+        course=course, environment=environment, protocol=protocol, notes=notes,
+    )
+
+
+def critical_speed_from_curve(durations_s: np.ndarray, speeds_mps: np.ndarray,
+                              lo_s: float = 180.0, hi_s: float = 1800.0):
+    """Critical speed [m/s] and D' [m] from a mean-maximal speed curve: the linear fit of
+    distance = D' + CS t over durations between ``lo_s`` and ``hi_s`` (Smyth &
+    Muniz-Pumares 2020 use training-log best efforts the same way). None if under three
+    usable points."""
+    d = np.asarray(durations_s, dtype=float)
+    v = np.asarray(speeds_mps, dtype=float)
+    ok = np.isfinite(v) & (d >= lo_s) & (d <= hi_s)
+    if ok.sum() < 3:
+        return None
+    cs, d_prime = np.polyfit(d[ok], v[ok] * d[ok], 1)
+    return float(cs), float(d_prime)

@@ -1,0 +1,522 @@
+"""Fitting the model to logs: one log or an athlete's many, with honest uncertainty.
+
+The model is simulated on each log's own course and conditions, and its speed (and heart
+rate, where present) compared with the log's, each residual divided by that signal's noise.
+Parameters vary inside their :class:`~governor.params.Params` bounds, in a space scaled to
+those bounds, with :func:`scipy.optimize.least_squares` from several seeded starts.
+
+Which parameters a log can inform (DESIGN §5, the identifiability classes of ``Params``):
+heart-rate kinetics from any log with heart rate; critical speed, D' and the governor's
+reserve margin only from maximal efforts (races; critical speed and D' from interval
+sessions). Everything else stays at the values given (the athlete's, or a named set's).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+
+from governor.fitting.data import LogData, critical_speed_from_curve, prepare
+from governor.io.metrics import mean_maximal_speed
+from governor.model import A_V, HR, S
+from governor.params import TRAINED, Params
+from governor.scenario import Modifiers, Race
+from governor.simulate import Simulation, simulate
+
+HEART_PARAMS = ("heart_rate_at_cs_fraction", "heart_rate_tau_rise_s", "heart_rate_tau_fall_s",
+                "heart_rate_drift_bpm_per_c")
+RESERVE_PARAMS = ("critical_speed_mps", "d_prime_m")
+GOVERNOR_PARAMS = ("reserve_margin",)
+#: Correlation above which two parameters are reported as too correlated to separate.
+CORRELATION_WARNING = 0.95
+#: A parameter within this fraction of its range from a bound is reported at the bound.
+BOUND_WARNING = 0.005
+
+
+def default_vary(logs: Sequence[LogData]) -> tuple[str, ...]:
+    """The parameters these logs can inform (see the module docstring)."""
+    names: list[str] = []
+    if any(log.effort in ("race", "intervals") for log in logs):
+        names += RESERVE_PARAMS
+    if any(log.effort == "race" for log in logs):
+        names += GOVERNOR_PARAMS
+    if any(log.has_heart_rate for log in logs):
+        names += HEART_PARAMS
+        if not any(log.effort in ("training", "intervals") for log in logs):
+            # a race hardly lets heart rate fall: its fall time constant is not informed
+            names.remove("heart_rate_tau_fall_s")
+    return tuple(names)
+
+
+# ---- the model on a log --------------------------------------------------------------
+def simulate_log(params: Params, log: LogData, *, governor: bool = True) -> Simulation:
+    """Simulate the model on a log's course, conditions and protocol."""
+    return simulate(params, log.protocol, course=log.course, environment=log.environment,
+                    modifiers=Modifiers(governor=governor))
+
+
+def predicted(params: Params, log: LogData, *, governor: bool = True):
+    """Model speed [m/s] and heart rate [bpm] at the log's samples: by distance for a race
+    (the two finish at different times), by moving time otherwise."""
+    sim = simulate_log(params, log, governor=governor)
+    t = sim._time_s
+    y = sim._states
+    v = sim._observed[:, A_V]
+    if isinstance(log.protocol, Race):
+        x_sim, x_obs = y[:, S], log.distance_m
+    else:
+        x_sim, x_obs = t, log.time_s
+    return np.interp(x_obs, x_sim, v), np.interp(x_obs, x_sim, y[:, HR]), sim
+
+
+def log_residuals(params: Params, log: LogData, *, governor: bool = True,
+                  heart: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted residuals of speed and of heart rate (finite samples only)."""
+    v, hr, _ = predicted(params, log, governor=governor)
+    r_v = (v - log.speed_mps) / log.speed_sigma
+    if heart and log.has_heart_rate:
+        ok = np.isfinite(log.heart_rate_bpm)
+        r_hr = (hr[ok] - log.heart_rate_bpm[ok]) / log.heart_rate_sigma
+    else:
+        r_hr = np.zeros(0)
+    return r_v, r_hr
+
+
+class _Problem:
+    """Residuals as a function of the varied parameters, scaled to [0, 1] by their bounds."""
+
+    def __init__(self, base: Params, names: Sequence[str], logs: Sequence[LogData],
+                 governor: bool = True, heart: bool = True):
+        self.base = base
+        self.names = tuple(names)
+        self.logs = list(logs)
+        self.governor = governor
+        self.heart = heart
+        self.lo = np.array([Params.bounds(n)[0] for n in self.names])
+        self.hi = np.array([Params.bounds(n)[1] for n in self.names])
+        self.evaluations = 0
+
+    def params(self, u: np.ndarray) -> Params:
+        values = self.lo + np.clip(u, 0.0, 1.0) * (self.hi - self.lo)
+        changes = dict(zip(self.names, map(float, values), strict=True))
+        if "critical_speed_mps" in changes:
+            cs = changes["critical_speed_mps"]
+            vmax = self.base.v_max_mps
+            if vmax <= cs + 0.5:
+                changes["v_max_mps"] = min(cs + 0.5, Params.bounds("v_max_mps")[1])
+        return self.base.replace(**changes)
+
+    def to_u(self, params: Params) -> np.ndarray:
+        x = np.array([getattr(params, n) for n in self.names])
+        return np.clip((x - self.lo) / (self.hi - self.lo), 0.0, 1.0)
+
+    def blocks(self, u: np.ndarray) -> list[np.ndarray]:
+        self.evaluations += len(self.logs)
+        p = self.params(u)
+        out = []
+        for log in self.logs:
+            r_v, r_hr = log_residuals(p, log, governor=self.governor, heart=self.heart)
+            out += [r_v, r_hr]
+        return out
+
+    def __call__(self, u: np.ndarray) -> np.ndarray:
+        r = np.concatenate(self.blocks(u))
+        return np.where(np.isfinite(r), r, 1e3)
+
+
+def _autocorrelation_time(r: np.ndarray, max_lag: int = 300) -> float:
+    """Integrated autocorrelation time of a residual series [samples]:
+    ``1 + 2 sum_k rho_k``, summed while the autocorrelation stays positive (Geyer's initial
+    positive sequence). 1 for white residuals."""
+    n = r.size
+    if n < 10:
+        return 1.0
+    x = r - r.mean()
+    var = float(np.dot(x, x))
+    if var <= 0:
+        return 1.0
+    spectrum = np.fft.rfft(x, 2 * n)
+    acf = np.fft.irfft(spectrum * np.conj(spectrum))[: min(max_lag, n - 1) + 1] / var
+    tau = 1.0
+    for k in range(1, acf.size):
+        if acf[k] <= 0:
+            break
+        tau += 2.0 * acf[k]
+    return tau
+
+
+def _inflation(blocks: list[np.ndarray]) -> float:
+    """Variance inflation for autocorrelated residuals: the integrated autocorrelation time
+    of each block, averaged by block size (1 for white residuals). Each residual then counts
+    as ``1/tau`` of an independent observation."""
+    total, weight = 0.0, 0
+    for r in blocks:
+        if r.size < 10:
+            continue
+        total += r.size * _autocorrelation_time(r)
+        weight += r.size
+    return total / weight if weight else 1.0
+
+
+# ---- the result ------------------------------------------------------------------------
+@dataclass
+class FitResult:
+    """A fitted model. Learned values end in ``_`` (``params_``, ``stderr_``, ...).
+
+    Attributes
+    ----------
+    params_ : Params
+        The fitted parameters (unvaried ones as given).
+    stderr_ : dict
+        Standard error of each varied parameter [its unit], from the Jacobian, inflated for
+        autocorrelated residuals.
+    correlation_ : pandas.DataFrame
+        Correlation matrix of the varied parameters.
+    success, message
+        Whether the fit converged, and why not if it did not.
+    rmse_speed_, rmse_heart_rate_ : float
+        Root-mean-square error of speed [m/s] and heart rate [bpm].
+    aic, bic : float
+        Information criteria of the fit (Gaussian, on the weighted residuals).
+    n_obs : int
+        Number of residuals.
+    baselines_ : pandas.DataFrame
+        The governor model and the baselines on the same speed data: RMSE [m/s], AIC, k.
+    """
+
+    params_: Params
+    stderr_: dict
+    correlation_: pd.DataFrame
+    success: bool
+    message: str
+    rmse_speed_: float
+    rmse_heart_rate_: float
+    aic: float
+    bic: float
+    n_obs: int
+    varied: tuple[str, ...]
+    start_: dict
+    baselines_: pd.DataFrame
+    logs: list[LogData]
+    warnings: list[str] = field(default_factory=list)
+    n_evaluations: int = 0
+    run_time_s: float = 0.0
+
+    def summary(self) -> dict:
+        """A flat dict of plain values: one row of a batch table."""
+        out = {
+            "success": bool(self.success),
+            "message": self.message,
+            "n_logs": len(self.logs),
+            "efforts": ",".join(log.effort for log in self.logs),
+            "n_obs": int(self.n_obs),
+            "rmse_speed_mps": float(self.rmse_speed_),
+            "rmse_heart_rate_bpm": float(self.rmse_heart_rate_),
+            "aic": float(self.aic),
+            "bic": float(self.bic),
+            "n_warnings": len(self.warnings),
+            "run_time_s": float(self.run_time_s),
+        }
+        for name in self.varied:
+            out[name] = float(getattr(self.params_, name))
+            out[f"{name}_stderr"] = float(self.stderr_.get(name, math.nan))
+        if not self.baselines_.empty:
+            for model, row in self.baselines_.iterrows():
+                out[f"aic_{model}"] = float(row["aic"])
+        return out
+
+    def report(self) -> str:
+        """A readable report: the fit, each varied parameter with its error, the
+        comparison with the baselines, and warnings."""
+        lines = [
+            f"governor fit of {len(self.logs)} log(s): "
+            + ", ".join(f"{log.name} ({log.effort})" for log in self.logs),
+            f"  status     {'converged' if self.success else 'FAILED'}: {self.message}",
+            f"  residuals  n = {self.n_obs}, speed RMSE {self.rmse_speed_:.3f} m/s, "
+            f"heart-rate RMSE {self.rmse_heart_rate_:.1f} bpm; AIC {self.aic:.1f}, "
+            f"BIC {self.bic:.1f}",
+            f"  cost       {self.n_evaluations} model evaluations in {self.run_time_s:.2f} s",
+            "  parameters",
+        ]
+        for name in self.varied:
+            value = getattr(self.params_, name)
+            err = self.stderr_.get(name, math.nan)
+            lines.append(f"    {name:28s} {value:10.4g} +/- {err:<10.3g} {Params.unit(name):8s}"
+                         f" (start {self.start_[name]:.4g})")
+        held = [n for n in Params.names() if n not in self.varied]
+        lines.append(f"  held at the given values: {len(held)} parameters "
+                     "(not identifiable from these logs)")
+        if not self.baselines_.empty:
+            lines.append("  speed, against baselines (lower AIC is better)")
+            for model, row in self.baselines_.iterrows():
+                lines.append(f"    {model:24s} RMSE {row['rmse_speed_mps']:.3f} m/s  "
+                             f"AIC {row['aic']:10.1f}  k = {int(row['k'])}")
+        for log in self.logs:
+            lines += [f"  note ({log.name}): {n}" for n in log.notes]
+        if self.warnings:
+            lines.append("  warnings")
+            lines += [f"    - {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.report()
+
+    def simulate(self, i: int = 0) -> Simulation:
+        """The fitted model on log ``i``'s own course, conditions and protocol."""
+        return simulate_log(self.params_, self.logs[i])
+
+    def plot(self, i: int = 0, axes=None):
+        """Observed vs fitted speed and heart rate of log ``i``, with the reserve and
+        perceived exertion beneath; returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        log = self.logs[i]
+        v, hr, sim = predicted(self.params_, log)
+        if axes is None:
+            _, axes = plt.subplots(3, 1, figsize=(9, 8), sharex=True, layout="constrained")
+        x = log.time_s / 60.0
+        axes[0].plot(x, log.speed_mps, color="0.6", lw=0.8, label="observed")
+        axes[0].plot(x, v, color="C0", lw=1.5, label="fitted")
+        axes[0].set_ylabel("speed [m/s]")
+        axes[0].legend(frameon=False)
+        if log.has_heart_rate:
+            axes[1].plot(x, log.heart_rate_bpm, color="0.6", lw=0.8, label="observed")
+        axes[1].plot(x, hr, color="C3", lw=1.5, label="fitted")
+        axes[1].set_ylabel("heart rate [bpm]")
+        axes[1].legend(frameon=False)
+        tr = sim.trace
+        if isinstance(log.protocol, Race):
+            t_at = np.interp(log.distance_m, tr["distance_m"], tr.index) / 60.0
+        else:
+            t_at = x
+        sx = tr.index / 60.0
+        axes[2].plot(sx, tr["reserve_m"], color="C2", label="reserve [m]")
+        ax_r = axes[2].twinx()
+        ax_r.plot(sx, tr["rpe"], color="C1", label="RPE [CR10]")
+        ax_r.set_ylabel("RPE [CR10]")
+        axes[2].set_ylabel("reserve [m]")
+        axes[2].set_xlabel("moving time [min] (model time for the hidden states)")
+        axes[0].set_xlim(0, max(x[-1], t_at[-1]))
+        return axes
+
+
+# ---- baselines -------------------------------------------------------------------------
+def _aic(ssr: float, n: int, k: int) -> float:
+    return n * math.log(max(ssr, 1e-300) / n) + 2 * k
+
+
+def baselines(params: Params, logs: Sequence[LogData], governor_speed_ssr: float,
+              governor_k: int) -> pd.DataFrame:
+    """The governor model against baselines on the same speed data (weighted residuals):
+    constant pace (one speed per log); critical speed and D' with no governor (all-out,
+    CS and D' fitted; races only); Riegel's power law, T = a d^1.06 (one a for all races)."""
+    n = int(sum(log.speed_mps.size for log in logs))
+    rows = {}
+    ssr_const = sum(float(np.sum(((log.speed_mps - log.speed_mps.mean()) / log.speed_sigma) ** 2))
+                    for log in logs)
+    rows["constant_pace"] = (ssr_const, len(logs))
+    races = [log for log in logs if isinstance(log.protocol, Race)]
+    if races and len(races) == len(logs):
+        # Riegel: mean speed of each race v = d / (a d^1.06) = d^-0.06 / a, one a
+        d = np.array([log.distance_m[-1] for log in races])
+        t = np.array([log.time_s[-1] for log in races])
+        a = float(np.exp(np.mean(np.log(t / d**1.06))))
+        ssr_riegel = 0.0
+        for log, dist in zip(races, d, strict=True):
+            v_hat = dist / (a * dist**1.06)
+            ssr_riegel += float(np.sum(((log.speed_mps - v_hat) / log.speed_sigma) ** 2))
+        rows["riegel"] = (ssr_riegel, 1)
+        problem = _Problem(params, RESERVE_PARAMS, races, governor=False, heart=False)
+        res = least_squares(problem, problem.to_u(params), bounds=(0.0, 1.0), diff_step=1e-3,
+                            max_nfev=60)
+        rows["cs_d_prime_no_governor"] = (float(2 * res.cost), 2)
+    rows["governor"] = (governor_speed_ssr, governor_k)
+    table = pd.DataFrame(
+        {model: {"rmse_speed_mps": math.nan, "ssr": ssr, "k": k, "aic": _aic(ssr, n, k)}
+         for model, (ssr, k) in rows.items()}).T
+    # RMSE in m/s: the weighted SSR times the mean noise variance
+    sigma2 = float(np.mean([log.speed_sigma**2 for log in logs]))
+    table["rmse_speed_mps"] = np.sqrt(table["ssr"].astype(float) * sigma2 / n)
+    return table.sort_values("aic")
+
+
+# ---- fit -------------------------------------------------------------------------------
+def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] | None = None,
+        effort: str | Sequence[str | None] | None = None,
+        temperature_c: float | Sequence[float | None] | None = None,
+        starts: int = 8, seed: int = 0, with_baselines: bool = True) -> FitResult:
+    """Fit the model to one log or to an athlete's several logs.
+
+    Parameters
+    ----------
+    activity_or_list
+        An :class:`~governor.io.Activity` (from :func:`governor.read_log`) or a list of them
+        (one athlete: the varied parameters are shared across the logs).
+    params
+        Starting and held values (default :data:`governor.TRAINED`). With several logs
+        that include a maximal effort, critical speed and D' start from the logs'
+        mean-maximal grade-adjusted-speed curve.
+    vary
+        Names of the parameters to fit; default: what the logs can inform (heart-rate
+        kinetics with heart rate; critical speed and D' with a maximal effort; the reserve
+        margin with a race).
+    effort
+        ``"race"``, ``"intervals"`` or ``"training"`` per log (or one for all); None
+        detects it (and the report says so).
+    temperature_c
+        Air temperature of each log [degC]; None assumes 15 degC (and says so).
+    starts, seed
+        Number of starting points (the first is ``params``; the others are seeded random
+        points near it, 10 % of each range apart) and the seed. All are screened by their
+        cost and the best is refined.
+    with_baselines
+        Also fit the baselines (constant pace, CS/D' without a governor, Riegel).
+
+    Returns
+    -------
+    FitResult
+    """
+    t0 = time.perf_counter()
+    activities = (list(activity_or_list) if isinstance(activity_or_list, list | tuple)
+                  else [activity_or_list])
+    if not activities:
+        raise ValueError("fit: no logs given")
+    n = len(activities)
+    efforts = list(effort) if isinstance(effort, list | tuple) else [effort] * n
+    temps = (list(temperature_c) if isinstance(temperature_c, list | tuple)
+             else [temperature_c] * n)
+    if len(efforts) != n or len(temps) != n:
+        raise ValueError("fit: give one effort and one temperature per log, or one for all")
+    logs = [prepare(a, effort=e, temperature_c=tc) for a, e, tc in
+            zip(activities, efforts, temps, strict=True)]
+    base = params if params is not None else TRAINED
+    names = tuple(vary) if vary is not None else default_vary(logs)
+    unknown = [v for v in names if v not in Params.names()]
+    if unknown:
+        raise ValueError(f"fit: unknown parameter(s) {unknown}")
+    warnings: list[str] = []
+    if not names:
+        problem = _Problem(base, names, logs)
+        return _failed(base, names, logs, "nothing these logs can identify: no heart rate "
+                       "and no maximal effort (give effort= or vary=)", warnings, problem, t0)
+    # a data-driven start for CS and D' from the mean-maximal curve across logs
+    if n > 1 and "critical_speed_mps" in names:
+        curve = pd.concat([mean_maximal_speed(a) for a in activities], axis=1).max(axis=1)
+        start = critical_speed_from_curve(curve.index.to_numpy(), curve.to_numpy())
+        if start is not None:
+            cs, dp = start
+            lo, hi = Params.bounds("critical_speed_mps")
+            dlo, dhi = Params.bounds("d_prime_m")
+            if lo < cs < hi and dlo < dp < dhi:
+                base = base.replace(critical_speed_mps=cs, d_prime_m=dp,
+                                    v_max_mps=max(base.v_max_mps, cs + 1.0))
+    problem = _Problem(base, names, logs)
+    u0 = problem.to_u(base)
+    # several starts: the given values and seeded points around them are screened by their
+    # cost, and the best is refined to convergence
+    rng = np.random.default_rng(seed)
+    candidates = [u0] + [np.clip(u0 + rng.normal(0.0, 0.1, u0.size), 0.0, 1.0)
+                         for _ in range(max(1, int(starts)) - 1)]
+    costs = []
+    for u in candidates:
+        try:
+            costs.append(float(np.sum(problem(u) ** 2)))
+        except (ValueError, RuntimeError) as exc:  # a start that breaks the model
+            warnings.append(f"a start failed: {exc}")
+            costs.append(math.inf)
+    best = None
+    if np.isfinite(min(costs)):
+        u_start = candidates[int(np.argmin(costs))]
+        try:
+            best = least_squares(problem, u_start, bounds=(0.0, 1.0), diff_step=1e-3,
+                                 x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
+                                 max_nfev=50 * (1 + u0.size))
+        except (ValueError, RuntimeError) as exc:
+            warnings.append(f"the refinement failed: {exc}")
+    if best is None:
+        return _failed(base, names, logs, "every start failed", warnings, problem, t0)
+    u0 = candidates[int(np.argmin(costs))]
+    fitted = problem.params(best.x)
+    blocks = problem.blocks(best.x)
+    r = np.concatenate(blocks)
+    n_obs = int(r.size)
+    ssr = float(np.sum(r**2))
+    dof = max(n_obs - len(names), 1)
+    jac = best.jac
+    try:
+        cov_u = np.linalg.pinv(jac.T @ jac) * (ssr / dof) * _inflation(blocks)
+    except np.linalg.LinAlgError:
+        cov_u = np.full((len(names), len(names)), np.nan)
+    scale = problem.hi - problem.lo
+    cov = cov_u * np.outer(scale, scale)
+    err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    # a parameter the residuals do not depend on is not identified: no error bar to give
+    blind = np.linalg.norm(jac, axis=0) < 1e-8 * max(float(np.linalg.norm(jac)), 1e-300)
+    err[blind] = math.nan
+    cov[blind, :] = math.nan
+    cov[:, blind] = math.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(err, err)
+    correlation = pd.DataFrame(corr, index=names, columns=names)
+    stderr = dict(zip(names, map(float, err), strict=True))
+    start_values = {nm: float(getattr(base, nm)) for nm in names}
+    # honesty: say what the fit could not tell
+    for i, nm in enumerate(names):
+        if best.x[i] <= BOUND_WARNING or best.x[i] >= 1 - BOUND_WARNING:
+            warnings.append(f"{nm} is at a bound of its range {Params.bounds(nm)}")
+        if blind[i]:
+            warnings.append(f"{nm} does not change the fit: not identified by these logs")
+            continue
+        if abs(best.x[i] - u0[i]) < 1e-6:
+            warnings.append(f"{nm} did not move from its start: not identified by these logs")
+        if not np.isfinite(err[i]) or err[i] > 0.5 * (problem.hi[i] - problem.lo[i]):
+            warnings.append(f"{nm} is poorly determined (standard error {err[i]:.3g})")
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if abs(corr[i, j]) > CORRELATION_WARNING:
+                warnings.append(f"{names[i]} and {names[j]} are too correlated to separate "
+                                f"(r = {corr[i, j]:.2f})")
+    success = bool(best.success) and np.isfinite(ssr)
+    message = best.message if success else f"least squares did not converge: {best.message}"
+    speed_blocks = [b for i, b in enumerate(blocks) if i % 2 == 0]
+    heart_blocks = [b for i, b in enumerate(blocks) if i % 2 == 1]
+    rmse_v = math.sqrt(float(np.mean(np.concatenate(
+        [b * log.speed_sigma for b, log in zip(speed_blocks, logs, strict=True)]) ** 2)))
+    hr_all = [b * log.heart_rate_sigma for b, log in zip(heart_blocks, logs, strict=True)
+              if b.size]
+    rmse_hr = math.sqrt(float(np.mean(np.concatenate(hr_all) ** 2))) if hr_all else math.nan
+    k = len(names)
+    aic = _aic(ssr, n_obs, k)
+    bic = n_obs * math.log(max(ssr, 1e-300) / n_obs) + k * math.log(n_obs)
+    table = pd.DataFrame()
+    if with_baselines:
+        speed_ssr = float(sum(np.sum(b**2) for b in speed_blocks))
+        k_speed = sum(1 for nm in names if nm not in HEART_PARAMS) + sum(
+            len(log.protocol.segments) for log in logs if not isinstance(log.protocol, Race))
+        table = baselines(fitted, logs, speed_ssr, k_speed)
+        if table.index[0] != "governor":
+            warnings.append(f"the {table.index[0]} baseline explains the speed better (AIC)")
+    return FitResult(
+        params_=fitted, stderr_=stderr, correlation_=correlation, success=success,
+        message=str(message), rmse_speed_=rmse_v, rmse_heart_rate_=rmse_hr, aic=aic, bic=bic,
+        n_obs=n_obs, varied=names, start_=start_values, baselines_=table, logs=logs,
+        warnings=warnings, n_evaluations=problem.evaluations,
+        run_time_s=time.perf_counter() - t0,
+    )
+
+
+def _failed(base, names, logs, message, warnings, problem, t0) -> FitResult:
+    nan = {nm: math.nan for nm in names}
+    return FitResult(
+        params_=base, stderr_=nan, correlation_=pd.DataFrame(), success=False,
+        message=message, rmse_speed_=math.nan, rmse_heart_rate_=math.nan, aic=math.nan,
+        bic=math.nan, n_obs=0, varied=tuple(names),
+        start_={nm: float(getattr(base, nm)) for nm in names}, baselines_=pd.DataFrame(),
+        logs=logs, warnings=warnings, n_evaluations=problem.evaluations,
+        run_time_s=time.perf_counter() - t0)
