@@ -62,14 +62,17 @@ def robust_noise(values: np.ndarray, window: int = 31, floor: float = 0.0) -> fl
     return max(float(1.4826 * dev.median()), floor)
 
 
-def detect_effort(activity: pd.DataFrame) -> str:
+def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = None) -> str:
     """Guess the effort a log holds, from its speed (plain speed: grade adjustment of steep
     walking over-reads, and a guess should not hang on it).
 
     ``"intervals"``: the speed, smoothed over 30 s, rises above 115 % of the median moving
     speed at least three times, and the best 3 min is at least 20 % faster than the median
     (repetitions). ``"race"``: at least 8 min, and the moving average is at least 90 % of the
-    best 5 min (hard and even). Otherwise ``"training"``. Give ``effort=`` to overrule.
+    best 5 min (even) and, when the log has heart rate and ``heart_rate_max_bpm`` is given,
+    its last quarter averages at least 88 % of that maximum (hard). Otherwise
+    ``"training"``. Without heart rate a steady easy run looks like a race: give
+    ``effort=`` to overrule.
     """
     moving = activity[activity["moving"]] if "moving" in activity else activity
     if len(moving) < 8 * 60:
@@ -83,7 +86,12 @@ def detect_effort(activity: pd.DataFrame) -> str:
     if rises >= 3 and np.isfinite(best3) and best3 >= 1.2 * median:
         return "intervals"
     if np.isfinite(best5) and float(np.nanmean(moving["speed_mps"])) >= 0.9 * best5:
-        return "race"
+        hr = moving["heart_rate_bpm"].to_numpy(dtype=float)
+        last = hr[3 * len(hr) // 4:]
+        if heart_rate_max_bpm is None or np.isfinite(last).sum() < 60:
+            return "race"
+        if float(np.nanmean(last)) >= 0.88 * heart_rate_max_bpm:
+            return "race"
     return "training"
 
 
@@ -110,7 +118,8 @@ def _course(distance: np.ndarray, elevation: np.ndarray) -> Course:
 
 
 def prepare(activity: pd.DataFrame, *, effort: str | None = None,
-            temperature_c: float | None = None, name: str | None = None) -> LogData:
+            temperature_c: float | None = None, name: str | None = None,
+            heart_rate_max_bpm: float | None = None) -> LogData:
     """Prepare one cleaned activity (from :func:`governor.read_log`) for fitting.
 
     A race keeps its moving samples and becomes a :class:`Race` over the log's distance on
@@ -125,7 +134,7 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
     notes: list[str] = []
     detected = effort is None
     if effort is None:
-        effort = detect_effort(activity)
+        effort = detect_effort(activity, heart_rate_max_bpm)
         notes.append(f"effort detected as {effort!r} (give effort= to overrule)")
     if effort not in EFFORTS:
         raise ValueError(f"fit: effort must be one of {EFFORTS}, got {effort!r}")

@@ -393,9 +393,9 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
              else [temperature_c] * n)
     if len(efforts) != n or len(temps) != n:
         raise ValueError("fit: give one effort and one temperature per log, or one for all")
-    logs = [prepare(a, effort=e, temperature_c=tc) for a, e, tc in
-            zip(activities, efforts, temps, strict=True)]
     base = params if params is not None else TRAINED
+    logs = [prepare(a, effort=e, temperature_c=tc, heart_rate_max_bpm=base.heart_rate_max_bpm)
+            for a, e, tc in zip(activities, efforts, temps, strict=True)]
     names = tuple(vary) if vary is not None else default_vary(logs)
     unknown = [v for v in names if v not in Params.names()]
     if unknown:

@@ -1,0 +1,164 @@
+"""Fitting: parameter recovery from synthetic logs, honesty, baselines, effort detection."""
+
+import importlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import governor as gv
+from governor.fitting import critical_speed_from_curve, detect_effort, synthetic_log
+
+fit_module = importlib.import_module("governor.fitting.fit")
+
+TRUTH = gv.TRAINED.replace(critical_speed_mps=4.6, d_prime_m=230.0, reserve_margin=0.3,
+                           heart_rate_tau_rise_s=35.0, heart_rate_tau_fall_s=55.0)
+INTERVALS = gv.Training.intervals(5, 180.0, 120.0, work_speed_mps=5.2, warmup_s=600.0,
+                                  cooldown_s=600.0)
+
+
+@pytest.fixture(scope="module")
+def athlete_logs():
+    """Four races and an interval session of one runner, with GPS-like speed noise
+    (AR(1), 0.15 m/s), heart-rate noise (2 bpm) and, in the intervals, a pause."""
+    races = [synthetic_log(TRUTH, gv.Race(d), seed=i)
+             for i, d in enumerate((1500.0, 3000.0, 5000.0, 10000.0))]
+    session = synthetic_log(TRUTH, INTERVALS, seed=9, pause_at_s=1500.0, pause_s=60.0)
+    return races + [session]
+
+
+@pytest.fixture(scope="module")
+def athlete_fit(athlete_logs):
+    return gv.fit(athlete_logs, effort=["race"] * 4 + ["intervals"], temperature_c=20.0)
+
+
+def test_recovers_an_athletes_parameters(athlete_fit):
+    """DESIGN §5 recovery targets: CS within 3 %, D'0 within 15 %, heart-rate time
+    constants within 15 %, governor margin within 25 %, from an athlete's logs."""
+    fitted = athlete_fit.params_
+    assert athlete_fit.success, athlete_fit.message
+    assert fitted.critical_speed_mps == pytest.approx(TRUTH.critical_speed_mps, rel=0.03)
+    assert fitted.d_prime_m == pytest.approx(TRUTH.d_prime_m, rel=0.15)
+    assert fitted.heart_rate_tau_rise_s == pytest.approx(TRUTH.heart_rate_tau_rise_s, rel=0.15)
+    assert fitted.heart_rate_tau_fall_s == pytest.approx(TRUTH.heart_rate_tau_fall_s, rel=0.15)
+    assert fitted.reserve_margin == pytest.approx(TRUTH.reserve_margin, rel=0.25)
+    # and they moved there: the start (TRAINED, or the mean-maximal curve) was elsewhere
+    assert athlete_fit.start_["reserve_margin"] == gv.TRAINED.reserve_margin
+
+
+def test_errors_and_correlations_are_reported(athlete_fit):
+    for name in athlete_fit.varied:
+        assert np.isfinite(athlete_fit.stderr_[name]) and athlete_fit.stderr_[name] > 0
+    corr = athlete_fit.correlation_
+    assert list(corr.index) == list(athlete_fit.varied)
+    assert np.allclose(np.diag(corr.to_numpy()), 1.0)
+    assert athlete_fit.rmse_speed_ < 0.3
+    assert athlete_fit.rmse_heart_rate_ < 4.0
+
+
+def test_the_governor_explains_a_governed_race_better_than_no_governor(athlete_fit):
+    table = athlete_fit.baselines_
+    assert table.index[0] == "governor"
+    assert table.loc["governor", "aic"] < table.loc["constant_pace", "aic"] - 10
+    assert "cs_d_prime_no_governor" not in table.index  # intervals are not a race
+
+
+def test_wrong_model_fits_a_governed_race_worse(athlete_logs):
+    """Governor off (all-out CS/D') against the governed model, on the same races."""
+    result = gv.fit(athlete_logs[:4], effort="race", temperature_c=20.0)
+    table = result.baselines_
+    assert table.loc["governor", "aic"] < table.loc["cs_d_prime_no_governor", "aic"] - 50
+    assert table.loc["governor", "rmse_speed_mps"] < table.loc[
+        "cs_d_prime_no_governor", "rmse_speed_mps"]
+
+
+def test_one_training_log_informs_heart_rate_only(athlete_logs):
+    result = gv.fit(athlete_logs[4], effort="training", temperature_c=20.0,
+                    params=TRUTH.replace(heart_rate_tau_rise_s=28.0, heart_rate_tau_fall_s=40.0))
+    assert set(result.varied) == set(fit_module.HEART_PARAMS)
+    assert result.params_.critical_speed_mps == TRUTH.critical_speed_mps  # held
+    assert result.params_.heart_rate_tau_rise_s == pytest.approx(35.0, rel=0.15)
+    assert result.params_.heart_rate_tau_fall_s == pytest.approx(55.0, rel=0.15)
+
+
+def test_a_failed_fit_says_so(athlete_logs, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver exploded")
+    monkeypatch.setattr(fit_module, "least_squares", broken)
+    result = gv.fit(athlete_logs[4], effort="training", temperature_c=20.0)
+    assert not result.success
+    assert "failed" in result.message
+    assert all(np.isnan(v) for v in result.stderr_.values())
+    assert "FAILED" in result.report()
+
+
+def test_nothing_to_identify_is_a_failed_fit_with_a_reason(athlete_logs):
+    no_hr = athlete_logs[4].copy()
+    no_hr["heart_rate_bpm"] = np.nan
+    result = gv.fit(no_hr, effort="training")
+    assert not result.success and "nothing these logs can identify" in result.message
+
+
+def test_report_summary_simulate_and_plot(athlete_logs):
+    import matplotlib.pyplot as plt
+
+    result = gv.fit(athlete_logs[2], effort="race", temperature_c=20.0)
+    text = result.report()
+    for name in result.varied:
+        assert name in text
+    assert "held at the given values" in text and "baselines" in text
+    summary = result.summary()
+    assert all(isinstance(v, int | float | str | bool) for v in summary.values())
+    assert summary["critical_speed_mps"] == result.params_.critical_speed_mps
+    sim = result.simulate()
+    assert sim.distance_m == pytest.approx(result.logs[0].distance_m[-1])
+    axes = result.plot()
+    assert len(axes) == 3
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), result.logs[0].speed_mps)
+    plt.close("all")
+
+
+def test_standard_errors_cover_the_truth_on_one_race(athlete_logs):
+    """Honest uncertainty: on a single noisy race the truth lies within three standard
+    errors of each fitted value (errors inflated for the autocorrelated GPS noise)."""
+    result = gv.fit(athlete_logs[1], effort="race", temperature_c=20.0)
+    assert result.success
+    for name in ("critical_speed_mps", "d_prime_m", "reserve_margin",
+                 "heart_rate_tau_rise_s"):
+        error = abs(getattr(result.params_, name) - getattr(TRUTH, name))
+        assert error <= 3.0 * result.stderr_[name], name
+
+
+def test_effort_detection():
+    race = synthetic_log(TRUTH, gv.Race(5000.0), seed=3)
+    session = synthetic_log(TRUTH, INTERVALS, seed=4)
+    easy = synthetic_log(TRUTH, gv.Training.steady(1800.0, target_rpe=3.0), seed=5)
+    hr_max = TRUTH.heart_rate_max_bpm
+    assert detect_effort(race, hr_max) == "race"
+    assert detect_effort(session, hr_max) == "intervals"
+    assert detect_effort(easy, hr_max) == "training"
+    # without heart rate a steady easy run cannot be told from a race
+    no_hr = easy.assign(heart_rate_bpm=np.nan)
+    assert detect_effort(no_hr, hr_max) == "race"
+    result = gv.fit(race)
+    assert result.logs[0].effort == "race" and result.logs[0].effort_detected
+    assert "effort detected" in result.report()
+
+
+def test_critical_speed_from_a_mean_maximal_curve():
+    durations = np.array([60.0, 180.0, 300.0, 600.0, 1200.0, 1800.0])
+    speeds = 4.5 + 250.0 / durations
+    cs, d_prime = critical_speed_from_curve(durations, speeds)
+    assert cs == pytest.approx(4.5) and d_prime == pytest.approx(250.0)
+    assert critical_speed_from_curve(durations[:2], speeds[:2]) is None
+
+
+def test_bad_arguments_are_clear(athlete_logs):
+    with pytest.raises(ValueError, match="effort must be one of"):
+        gv.fit(athlete_logs[0], effort="jog")
+    with pytest.raises(ValueError, match="unknown parameter"):
+        gv.fit(athlete_logs[0], effort="race", vary=["speed"])
+    with pytest.raises(ValueError, match="one effort"):
+        gv.fit(athlete_logs[:2], effort=["race"])
+    with pytest.raises(ValueError, match="expected an Activity"):
+        gv.fit(pd.DataFrame({"x": [1]}))
