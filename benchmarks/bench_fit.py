@@ -1,0 +1,65 @@
+"""Benchmark of fitting (DESIGN §8, issue: one-log fit <= 2 s; an athlete of ten logs <= 30 s).
+
+    python benchmarks/bench_fit.py [--repeat 5]
+
+Logs are synthetic (governor.fitting.synthetic_log: GPS-like AR(1) speed noise, heart-rate
+noise) so the run needs no data files; the model is compiled first so compile time is not
+counted. Prints the median time, the number of model evaluations and the time per
+evaluation; exits 0 when both targets are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import governor as gv
+from governor.fitting import synthetic_log
+
+TRUTH = gv.TRAINED.replace(critical_speed_mps=4.6, d_prime_m=230.0, reserve_margin=0.3)
+
+
+def timed(logs, efforts, repeat):
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = gv.fit(logs, effort=efforts, temperature_c=20.0)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(f"governor.fit benchmark; python {sys.version.split()[0]}")
+    race_1h = synthetic_log(TRUTH, gv.Race(16_500.0), seed=1)
+    run_1h = synthetic_log(TRUTH, gv.Training.steady(3600.0, target_rpe=4.0), seed=2)
+    athlete = [synthetic_log(TRUTH, gv.Race(d), seed=10 + i)
+               for i, d in enumerate((1500.0, 3000.0, 5000.0, 5000.0, 10000.0, 10000.0))]
+    athlete += [synthetic_log(TRUTH, gv.Training.intervals(5, 180.0, 120.0, work_speed_mps=5.2),
+                              seed=20)]
+    athlete += [synthetic_log(TRUTH, gv.Training.steady(d, target_rpe=3.5), seed=21 + i)
+                for i, d in enumerate((2400.0, 3000.0, 3600.0))]
+    efforts = ["race"] * 6 + ["intervals"] + ["training"] * 3
+    gv.fit(race_1h, effort="race", temperature_c=20.0)  # compile and warm up
+    rows = []
+    for label, logs, eff, repeat, target in (
+        ("one-hour race (6 parameters)", race_1h, "race", args.repeat, 2.0),
+        ("one-hour training run (4 parameters)", run_1h, "training", args.repeat, 2.0),
+        ("athlete of ten logs (7 parameters)", athlete, efforts, max(1, args.repeat // 2), 30.0),
+    ):
+        seconds, result = timed(logs, eff, repeat)
+        per = 1000.0 * seconds / max(result.n_evaluations, 1)
+        ok = seconds <= target
+        rows.append(ok)
+        print(f"{label:40s} {seconds:7.2f} s median of {repeat}; {result.n_evaluations:5d} "
+              f"log simulations ({per:.2f} ms each); target <= {target:g} s: "
+              f"{'PASS' if ok else 'FAIL'}")
+    return 0 if all(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
