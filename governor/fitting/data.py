@@ -67,8 +67,8 @@ def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = Non
     walking over-reads, and a guess should not hang on it).
 
     ``"intervals"``: the speed, smoothed over 30 s, rises above 115 % of the median moving
-    speed at least three times, and the best 3 min is at least 20 % faster than the median
-    (repetitions). ``"race"``: at least 8 min, and the moving average is at least 90 % of the
+    speed at least three times (falling back below 105 % in between), and the best 3 min is
+    at least 20 % faster than the median (repetitions). ``"race"``: at least 8 min, and the moving average is at least 90 % of the
     best 5 min (even) and, when the log has heart rate and ``heart_rate_max_bpm`` is given,
     its last quarter averages at least 88 % of that maximum (hard). Otherwise
     ``"training"``. Without heart rate a steady easy run looks like a race: give
@@ -79,8 +79,14 @@ def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = Non
         return "training"
     speed = moving["speed_mps"].rolling(30, center=True, min_periods=10).mean().to_numpy()
     median = float(np.nanmedian(moving["speed_mps"]))
-    fast = speed > 1.15 * median
-    rises = int(np.sum(np.diff(fast.astype(np.int8)) == 1))
+    # count repetitions with hysteresis: fast above 115 % of the median, slow again below
+    # 105 %, so noise around one long fast stretch is not taken for repetitions
+    rises, fast = 0, False
+    for x in speed:
+        if not fast and x > 1.15 * median:
+            fast, rises = True, rises + 1
+        elif fast and x < 1.05 * median:
+            fast = False
     mms = mean_maximal_speed(moving, [180.0, 300.0], grade_adjusted=False)
     best3, best5 = float(mms.loc[180.0]), float(mms.loc[300.0])
     if rises >= 3 and np.isfinite(best3) and best3 >= 1.2 * median:

@@ -482,6 +482,11 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
             if abs(corr[i, j]) > CORRELATION_WARNING:
                 warnings.append(f"{names[i]} and {names[j]} are too correlated to separate "
                                 f"(r = {corr[i, j]:.2f})")
+    races = [log.duration_s for log in logs if log.effort == "race"]
+    if {"d_prime_m", "reserve_margin"} <= set(names) and races and max(races) < 2 * min(races):
+        warnings.append("d_prime_m and reserve_margin are hard to separate with races of "
+                        "similar length; their errors may be optimistic (add a race at least "
+                        "twice as long or as short)")
     success = bool(best.success) and np.isfinite(ssr)
     message = best.message if success else f"least squares did not converge: {best.message}"
     speed_blocks = [b for i, b in enumerate(blocks) if i % 2 == 0]

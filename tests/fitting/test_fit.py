@@ -162,3 +162,22 @@ def test_bad_arguments_are_clear(athlete_logs):
         gv.fit(athlete_logs[:2], effort=["race"])
     with pytest.raises(ValueError, match="expected an Activity"):
         gv.fit(pd.DataFrame({"x": [1]}))
+
+
+def test_races_of_one_length_warn_that_d_prime_and_margin_are_confounded(athlete_logs,
+                                                                         athlete_fit):
+    twins = [athlete_logs[2], synthetic_log(TRUTH, gv.Race(5000.0), seed=42)]
+    result = gv.fit(twins, effort="race", temperature_c=20.0)
+    assert any("hard to separate" in w for w in result.warnings)
+    assert not any("hard to separate" in w for w in athlete_fit.warnings)
+
+
+def test_sample_logs_efforts_are_detected():
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "data" / "logs"
+    expected = {"easy-run": "training", "tempo-run": "training",
+                "intervals-5x3min": "intervals", "race-10k": "race", "race-10k-hot": "race"}
+    for name, effort in expected.items():
+        activity = gv.read_log(data / f"governor-sample-{name}.tcx")
+        assert detect_effort(activity, gv.TRAINED.heart_rate_max_bpm) == effort, name
