@@ -68,11 +68,11 @@ def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = Non
 
     ``"intervals"``: the speed, smoothed over 30 s, rises above 115 % of the median moving
     speed at least three times (falling back below 105 % in between), and the best 3 min is
-    at least 20 % faster than the median (repetitions). ``"race"``: at least 8 min, and the moving average is at least 90 % of the
-    best 5 min (even) and, when the log has heart rate and ``heart_rate_max_bpm`` is given,
-    its last quarter averages at least 88 % of that maximum (hard). Otherwise
-    ``"training"``. Without heart rate a steady easy run looks like a race: give
-    ``effort=`` to overrule.
+    at least 20 % faster than the median (repetitions). ``"race"``: at least 8 min; the
+    moving average is at least 90 % of the best 5 min (even); and, when the log has heart
+    rate and ``heart_rate_max_bpm`` is given, its last quarter averages at least 88 % of that
+    maximum (hard). Otherwise ``"training"``. Without heart rate a steady easy run looks
+    like a race: give ``effort=`` to overrule.
     """
     moving = activity[activity["moving"]] if "moving" in activity else activity
     if len(moving) < 8 * 60:
