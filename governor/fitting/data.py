@@ -18,6 +18,8 @@ EFFORTS = ("race", "intervals", "training")
 DEFAULT_TEMPERATURE_C = 15.0
 #: Length of the intent segments of a training log [s].
 INTENT_SEGMENT_S = 10.0
+#: Samples of a race this close to a stop are left out [s]: resampling interpolates them.
+STOP_MARGIN_S = 3
 
 
 @dataclass
@@ -29,7 +31,7 @@ class LogData:
     effort_detected: bool
     time_s: np.ndarray            # moving time [s], starting at 0
     distance_m: np.ndarray        # distance along the course [m], starting at 0
-    speed_mps: np.ndarray         # observed speed [m/s]
+    speed_mps: np.ndarray         # observed speed [m/s]; grade-adjusted for training logs
     heart_rate_bpm: np.ndarray    # observed heart rate [bpm] (NaN where absent)
     speed_sigma: float            # noise of speed [m/s]
     heart_rate_sigma: float       # noise of heart rate [bpm]
@@ -130,7 +132,8 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
 
     A race keeps its moving samples and becomes a :class:`Race` over the log's distance on
     the log's course. A training run or interval session keeps its clock running through
-    stops (heart rate falls while the runner stands) and becomes a :class:`Training`
+    stops (heart rate falls while the runner stands), is compared in grade-adjusted speed on
+    the flat, and becomes a :class:`Training`
     whose intent, the grade-adjusted pace of every 10 s, is taken from the log (nuisance
     parameters estimated in closed form).
     """
@@ -138,6 +141,10 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
         raise ValueError("fit: expected an Activity from governor.read_log")
     name = name or str(activity.attrs.get("source_file", "log"))
     notes: list[str] = []
+    missing = [c for c in ("distance_m", "elevation_m", "heart_rate_bpm", "grade", "moving")
+               if c not in activity]
+    if missing:
+        activity = activity.assign(**{c: (True if c == "moving" else np.nan) for c in missing})
     detected = effort is None
     if effort is None:
         effort = detect_effort(activity, heart_rate_max_bpm)
@@ -147,8 +154,15 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
     moving_mask = (activity["moving"].to_numpy(dtype=bool) if "moving" in activity
                    else np.ones(len(activity), dtype=bool))
     if effort == "race":
-        # a race is compared along its distance: its moving samples only
-        rows = activity[moving_mask & np.isfinite(activity["speed_mps"].to_numpy(dtype=float))]
+        # a race is compared along its distance: its moving samples only, without the
+        # samples next to a stop (their speed is interpolated across the gap)
+        stopped = ~moving_mask
+        near_stop = stopped.copy()
+        for shift in range(1, STOP_MARGIN_S + 1):
+            near_stop[shift:] |= stopped[:-shift]
+            near_stop[:-shift] |= stopped[shift:]
+        keep = ~near_stop & np.isfinite(activity["speed_mps"].to_numpy(dtype=float))
+        rows = activity[keep]
         speed = rows["speed_mps"].to_numpy(dtype=float)
     else:
         # heart rate keeps changing through a stop: keep the clock running, standing still
@@ -165,13 +179,19 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
         temperature_c = DEFAULT_TEMPERATURE_C
         notes.append(f"air temperature not given: {DEFAULT_TEMPERATURE_C:g} degC assumed "
                      "(watch sensors read skin-warmed air)")
-    course = _course(dist, elevation)
     environment = Environment(float(temperature_c), 0.5)
     if effort == "race":
+        course = _course(dist, elevation)
         protocol = Race(float(dist[-1]), time_limit_s=float(3 * len(rows) + 600))
     else:
+        # compared in flat-equivalent terms: the log's grades are in its grade-adjusted pace,
+        # and the model runs that intent on the flat, so a model that drifts ahead or behind
+        # the runner never meets the log's hills at the wrong moment
+        course = Course()
         gas = np.nan_to_num(grade_adjusted_speed(rows).to_numpy(dtype=float), nan=0.0)
         gas = np.where(speed > 0.0, gas, 0.0)
+        speed = gas
+        dist = np.concatenate([[0.0], np.cumsum(speed[1:])])
         n = len(rows)
         edges = np.arange(0, n, int(INTENT_SEGMENT_S))
         segments = []

@@ -7,8 +7,9 @@ those bounds, with :func:`scipy.optimize.least_squares` from several seeded star
 
 Which parameters a log can inform (DESIGN §5, the identifiability classes of ``Params``):
 heart-rate kinetics from any log with heart rate; critical speed, D' and the governor's
-reserve margin only from maximal efforts (races; critical speed and D' from interval
-sessions). Everything else stays at the values given (the athlete's, or a named set's).
+reserve margin only from races (an interval session is run as its own intent, so its pace
+cannot inform them). Everything else stays at the values given (the athlete's, or a named
+set's).
 """
 
 from __future__ import annotations
@@ -42,10 +43,8 @@ BOUND_WARNING = 0.005
 def default_vary(logs: Sequence[LogData]) -> tuple[str, ...]:
     """The parameters these logs can inform (see the module docstring)."""
     names: list[str] = []
-    if any(log.effort in ("race", "intervals") for log in logs):
-        names += RESERVE_PARAMS
     if any(log.effort == "race" for log in logs):
-        names += GOVERNOR_PARAMS
+        names += RESERVE_PARAMS + GOVERNOR_PARAMS
     if any(log.has_heart_rate for log in logs):
         names += HEART_PARAMS
         if not any(log.effort in ("training", "intervals") for log in logs):
@@ -151,19 +150,6 @@ def _autocorrelation_time(r: np.ndarray, max_lag: int = 300) -> float:
     return tau
 
 
-def _inflation(blocks: list[np.ndarray]) -> float:
-    """Variance inflation for autocorrelated residuals: the integrated autocorrelation time
-    of each block, averaged by block size (1 for white residuals). Each residual then counts
-    as ``1/tau`` of an independent observation."""
-    total, weight = 0.0, 0
-    for r in blocks:
-        if r.size < 10:
-            continue
-        total += r.size * _autocorrelation_time(r)
-        weight += r.size
-    return total / weight if weight else 1.0
-
-
 # ---- the result ------------------------------------------------------------------------
 @dataclass
 class FitResult:
@@ -171,11 +157,12 @@ class FitResult:
 
     Attributes
     ----------
-    params_ : Params
-        The fitted parameters (unvaried ones as given).
+    params_ : Params or None
+        The fitted parameters (unvaried ones as given); None when the fit failed.
     stderr_ : dict
-        Standard error of each varied parameter [its unit], from the Jacobian, inflated for
-        autocorrelated residuals.
+        Standard error of each varied parameter [its unit]: a sandwich estimate from the
+        Jacobian, each log's speed and heart-rate residuals with their own variance and
+        autocorrelation time. NaN for a parameter the logs do not inform.
     correlation_ : pandas.DataFrame
         Correlation matrix of the varied parameters.
     success, message
@@ -183,7 +170,9 @@ class FitResult:
     rmse_speed_, rmse_heart_rate_ : float
         Root-mean-square error of speed [m/s] and heart rate [bpm].
     aic, bic : float
-        Information criteria of the fit (Gaussian, on the weighted residuals).
+        Information criteria of the fit (Gaussian, on the weighted residuals, each counting
+        as 1/tau of an observation; k counts the varied parameters and the intent segments
+        of training logs).
     n_obs : int
         Number of residuals.
     baselines_ : pandas.DataFrame
@@ -224,7 +213,8 @@ class FitResult:
             "run_time_s": float(self.run_time_s),
         }
         for name in self.varied:
-            out[name] = float(getattr(self.params_, name))
+            out[name] = (float(getattr(self.params_, name)) if self.params_ is not None
+                         else math.nan)
             out[f"{name}_stderr"] = float(self.stderr_.get(name, math.nan))
         if not self.baselines_.empty:
             for model, row in self.baselines_.iterrows():
@@ -245,7 +235,7 @@ class FitResult:
             "  parameters",
         ]
         for name in self.varied:
-            value = getattr(self.params_, name)
+            value = getattr(self.params_, name) if self.params_ is not None else math.nan
             err = self.stderr_.get(name, math.nan)
             lines.append(f"    {name:28s} {value:10.4g} +/- {err:<10.3g} {Params.unit(name):8s}"
                          f" (start {self.start_[name]:.4g})")
@@ -269,13 +259,19 @@ class FitResult:
 
     def simulate(self, i: int = 0) -> Simulation:
         """The fitted model on log ``i``'s own course, conditions and protocol."""
+        self._require_fit()
         return simulate_log(self.params_, self.logs[i])
+
+    def _require_fit(self) -> None:
+        if self.params_ is None:
+            raise ValueError(f"this fit failed ({self.message}): there is no fitted model")
 
     def plot(self, i: int = 0, axes=None):
         """Observed vs fitted speed and heart rate of log ``i``, with the reserve and
         perceived exertion beneath; returns the Axes."""
         import matplotlib.pyplot as plt
 
+        self._require_fit()
         log = self.logs[i]
         v, hr, sim = predicted(self.params_, log)
         if axes is None:
@@ -307,42 +303,46 @@ class FitResult:
 
 
 # ---- baselines -------------------------------------------------------------------------
-def _aic(ssr: float, n: int, k: int) -> float:
-    return n * math.log(max(ssr, 1e-300) / n) + 2 * k
+def _aic(ssr: float, n: int, k: int, tau: float = 1.0) -> float:
+    """Gaussian AIC on weighted residuals, counting each residual as ``1/tau`` of an
+    independent observation (``tau``: the residuals' autocorrelation time)."""
+    return (n / tau) * math.log(max(ssr, 1e-300) / n) + 2 * k
 
 
-def baselines(params: Params, logs: Sequence[LogData], governor_speed_ssr: float,
-              governor_k: int) -> pd.DataFrame:
-    """The governor model against baselines on the same speed data (weighted residuals):
-    constant pace (one speed per log); critical speed and D' with no governor (all-out,
-    CS and D' fitted; races only); Riegel's power law, T = a d^1.06 (one a for all races)."""
-    n = int(sum(log.speed_mps.size for log in logs))
-    rows = {}
-    ssr_const = sum(float(np.sum(((log.speed_mps - log.speed_mps.mean()) / log.speed_sigma) ** 2))
-                    for log in logs)
-    rows["constant_pace"] = (ssr_const, len(logs))
-    races = [log for log in logs if isinstance(log.protocol, Race)]
-    if races and len(races) == len(logs):
+def baselines(params: Params, logs: Sequence[LogData], governor_speed: Sequence[np.ndarray],
+              governor_k: int, tau: float = 1.0) -> pd.DataFrame:
+    """The governor model against baselines on the same speed data: constant pace (one
+    speed per log); critical speed and D' with no governor (all-out, CS and D' fitted;
+    races only); Riegel's power law, T = a d^1.06 (one a for all races, races only).
+
+    ``governor_speed`` are the governor model's weighted speed residuals, log by log. Each
+    row gives the RMSE [m/s], the weighted SSR, the parameter count k and the AIC (with the
+    residuals' autocorrelation time ``tau``).
+    """
+    def row(residuals_by_log, k):
+        weighted = np.concatenate(residuals_by_log)
+        plain = np.concatenate([r * log.speed_sigma for r, log in
+                                zip(residuals_by_log, logs, strict=True)])
+        return {"rmse_speed_mps": float(np.sqrt(np.mean(plain**2))),
+                "ssr": float(np.sum(weighted**2)), "k": k}
+
+    rows = {"governor": row(governor_speed, governor_k)}
+    rows["constant_pace"] = row([(log.speed_mps - log.speed_mps.mean()) / log.speed_sigma
+                                 for log in logs], len(logs))
+    if all(isinstance(log.protocol, Race) for log in logs):
         # Riegel: mean speed of each race v = d / (a d^1.06) = d^-0.06 / a, one a
-        d = np.array([log.distance_m[-1] for log in races])
-        t = np.array([log.time_s[-1] for log in races])
+        d = np.array([log.distance_m[-1] for log in logs])
+        t = np.array([log.time_s[-1] for log in logs])
         a = float(np.exp(np.mean(np.log(t / d**1.06))))
-        ssr_riegel = 0.0
-        for log, dist in zip(races, d, strict=True):
-            v_hat = dist / (a * dist**1.06)
-            ssr_riegel += float(np.sum(((log.speed_mps - v_hat) / log.speed_sigma) ** 2))
-        rows["riegel"] = (ssr_riegel, 1)
-        problem = _Problem(params, RESERVE_PARAMS, races, governor=False, heart=False)
+        rows["riegel"] = row([(log.speed_mps - dist / (a * dist**1.06)) / log.speed_sigma
+                              for log, dist in zip(logs, d, strict=True)], 1)
+        problem = _Problem(params, RESERVE_PARAMS, logs, governor=False, heart=False)
         res = least_squares(problem, problem.to_u(params), bounds=(0.0, 1.0), diff_step=1e-3,
                             max_nfev=60)
-        rows["cs_d_prime_no_governor"] = (float(2 * res.cost), 2)
-    rows["governor"] = (governor_speed_ssr, governor_k)
-    table = pd.DataFrame(
-        {model: {"rmse_speed_mps": math.nan, "ssr": ssr, "k": k, "aic": _aic(ssr, n, k)}
-         for model, (ssr, k) in rows.items()}).T
-    # RMSE in m/s: the weighted SSR times the mean noise variance
-    sigma2 = float(np.mean([log.speed_sigma**2 for log in logs]))
-    table["rmse_speed_mps"] = np.sqrt(table["ssr"].astype(float) * sigma2 / n)
+        rows["cs_d_prime_no_governor"] = row(problem.blocks(res.x)[0::2], 2)
+    n = int(sum(log.speed_mps.size for log in logs))
+    table = pd.DataFrame(rows).T
+    table["aic"] = [_aic(float(r["ssr"]), n, int(r["k"]), tau) for _, r in table.iterrows()]
     return table.sort_values("aic")
 
 
@@ -447,12 +447,20 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     r = np.concatenate(blocks)
     n_obs = int(r.size)
     ssr = float(np.sum(r**2))
-    dof = max(n_obs - len(names), 1)
     jac = best.jac
-    try:
-        cov_u = np.linalg.pinv(jac.T @ jac) * (ssr / dof) * _inflation(blocks)
-    except np.linalg.LinAlgError:
-        cov_u = np.full((len(names), len(names)), np.nan)
+    taus = [_autocorrelation_time(b) if b.size >= 10 else 1.0 for b in blocks]
+    tau = (sum(t * b.size for t, b in zip(taus, blocks, strict=True)) / max(n_obs, 1))
+    # sandwich covariance: each block (a log's speed, a log's heart rate) with its own
+    # residual variance and autocorrelation time
+    bread = np.linalg.pinv(jac.T @ jac)
+    meat = np.zeros_like(bread)
+    row = 0
+    for b, t in zip(blocks, taus, strict=True):
+        if b.size:
+            jb = jac[row:row + b.size]
+            meat += (float(np.mean(b**2)) * t) * (jb.T @ jb)
+        row += b.size
+    cov_u = bread @ meat @ bread * n_obs / max(n_obs - len(names), 1)
     scale = problem.hi - problem.lo
     cov = cov_u * np.outer(scale, scale)
     err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
@@ -465,15 +473,16 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         corr = cov / np.outer(err, err)
     correlation = pd.DataFrame(corr, index=names, columns=names)
     stderr = dict(zip(names, map(float, err), strict=True))
-    start_values = {nm: float(getattr(base, nm)) for nm in names}
+    start_values = {nm: float(getattr(problem.params(u0), nm)) for nm in names}
     # honesty: say what the fit could not tell
+    unmoved = np.abs(best.x - u0) < 1e-6
     for i, nm in enumerate(names):
         if best.x[i] <= BOUND_WARNING or best.x[i] >= 1 - BOUND_WARNING:
             warnings.append(f"{nm} is at a bound of its range {Params.bounds(nm)}")
         if blind[i]:
             warnings.append(f"{nm} does not change the fit: not identified by these logs")
             continue
-        if abs(best.x[i] - u0[i]) < 1e-6:
+        if unmoved[i]:
             warnings.append(f"{nm} did not move from its start: not identified by these logs")
         if not np.isfinite(err[i]) or err[i] > 0.5 * (problem.hi[i] - problem.lo[i]):
             warnings.append(f"{nm} is poorly determined (standard error {err[i]:.3g})")
@@ -483,10 +492,20 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
                 warnings.append(f"{names[i]} and {names[j]} are too correlated to separate "
                                 f"(r = {corr[i, j]:.2f})")
     races = [log.duration_s for log in logs if log.effort == "race"]
-    if {"d_prime_m", "reserve_margin"} <= set(names) and races and max(races) < 2 * min(races):
-        warnings.append("d_prime_m and reserve_margin are hard to separate with races of "
-                        "similar length; their errors may be optimistic (add a race at least "
-                        "twice as long or as short)")
+    if {"d_prime_m", "reserve_margin"} <= set(names) and races:
+        if len(races) == 1:
+            warnings.append("one race hardly separates d_prime_m from reserve_margin; their "
+                            "errors may be optimistic (races of other lengths separate them)")
+        elif max(races) < 2 * min(races):
+            warnings.append("d_prime_m and reserve_margin are hard to separate with races of "
+                            "similar length; their errors may be optimistic (add a race at "
+                            "least twice as long or as short)")
+    if fitted.v_max_mps != base.v_max_mps:
+        warnings.append(f"v_max_mps raised from {base.v_max_mps:g} to {fitted.v_max_mps:g} to "
+                        "stay above the fitted critical speed")
+    if np.all(blind | unmoved):
+        return _failed(base, names, logs, "nothing moved from its start: these logs do not "
+                       "identify " + ", ".join(names), warnings, problem, t0)
     success = bool(best.success) and np.isfinite(ssr)
     message = best.message if success else f"least squares did not converge: {best.message}"
     speed_blocks = [b for i, b in enumerate(blocks) if i % 2 == 0]
@@ -496,15 +515,15 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     hr_all = [b * log.heart_rate_sigma for b, log in zip(heart_blocks, logs, strict=True)
               if b.size]
     rmse_hr = math.sqrt(float(np.mean(np.concatenate(hr_all) ** 2))) if hr_all else math.nan
-    k = len(names)
-    aic = _aic(ssr, n_obs, k)
-    bic = n_obs * math.log(max(ssr, 1e-300) / n_obs) + k * math.log(n_obs)
+    n_intent = sum(len(log.protocol.segments) for log in logs
+                   if not isinstance(log.protocol, Race))
+    k = len(names) + n_intent
+    aic = _aic(ssr, n_obs, k, tau)
+    bic = (n_obs / tau) * math.log(max(ssr, 1e-300) / n_obs) + k * math.log(n_obs / tau)
     table = pd.DataFrame()
     if with_baselines:
-        speed_ssr = float(sum(np.sum(b**2) for b in speed_blocks))
-        k_speed = sum(1 for nm in names if nm not in HEART_PARAMS) + sum(
-            len(log.protocol.segments) for log in logs if not isinstance(log.protocol, Race))
-        table = baselines(fitted, logs, speed_ssr, k_speed)
+        k_speed = sum(1 for nm in names if nm not in HEART_PARAMS) + n_intent
+        table = baselines(fitted, logs, speed_blocks, k_speed, tau)
         if table.index[0] != "governor":
             warnings.append(f"the {table.index[0]} baseline explains the speed better (AIC)")
     return FitResult(
@@ -517,9 +536,10 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
 
 
 def _failed(base, names, logs, message, warnings, problem, t0) -> FitResult:
+    """A fit that failed: no parameters (``params_`` is None), NaN errors, and the reason."""
     nan = {nm: math.nan for nm in names}
     return FitResult(
-        params_=base, stderr_=nan, correlation_=pd.DataFrame(), success=False,
+        params_=None, stderr_=nan, correlation_=pd.DataFrame(), success=False,
         message=message, rmse_speed_=math.nan, rmse_heart_rate_=math.nan, aic=math.nan,
         bic=math.nan, n_obs=0, varied=tuple(names),
         start_={nm: float(getattr(base, nm)) for nm in names}, baselines_=pd.DataFrame(),
