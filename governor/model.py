@@ -48,14 +48,15 @@ from governor.physiology.reserve import (
     recruitment_ceiling,
 )
 from governor.physiology.thermal import (
-    BODY_SPECIFIC_HEAT_J_KG_K,
     RESTING_METABOLIC_W_KG,
-    SKIN_MASS_FRACTION,
     core_skin_conductance_w_k,
+    heat_production_w,
     loss_conductances_from_phi_w_k,
+    mean_forecast_from_decay_c,
     saturation_vapour_pressure_kpa,
     steady_core_from_conductances_c,
     thermal_rates_from_vapour_c_per_s,
+    time_constant_from_conductances_s,
 )
 from governor.scenario import (
     FEEDBACK_FIELDS,
@@ -364,7 +365,8 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
         work_w = mass * GRAVITY_MPS2 * v * grade / math.sqrt(1.0 + grade * grade)
     air_speed = abs(v + wind)
     d_core, d_skin, evap, phi = thermal_rates_from_vapour_c_per_s(
-        core, skin, metabolic_w - work_w, metabolic_w, air_c, vapour, air_speed, mass, area,
+        core, skin, heat_production_w(metabolic_w, work_w), metabolic_w, air_c, vapour,
+        air_speed, mass, area,
         p[KSW_], p[X_CLO])
     drive = afferent_drive_cr10(e / cs_eff, 1.0 - reserve / d0, core, skin, p[WE_], p[WD_],
                                 p[WC_], p[WS_], p[X_GAIN], p[X_MENTAL])
@@ -428,12 +430,12 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
                               + RESTING_METABOLIC_W_KG)
         dry, sweat = loss_conductances_from_phi_w_k(abs(v_guess + wind), phi, area, p[KSW_],
                                                     p[X_CLO])
-        tau_th = (1.0 - SKIN_MASS_FRACTION) * mass * BODY_SPECIFIC_HEAT_J_KG_K / (dry + sweat)
+        tau_th = time_constant_from_conductances_s(mass, dry, sweat)
         steady = steady_core_from_conductances_c(heat_guess, told_c, conductance, dry, sweat)
         # mean and end of a first-order approach to the steady state over what is left
         x = rem_s / tau_th
         decay = math.exp(-x)
-        mean_core = steady + (core_shown - steady) * (1.0 - decay) / x if x > 1e-9 else core_shown
+        mean_core = mean_forecast_from_decay_c(core_shown, steady, x, decay)
         plan_core = (1.0 - w) * core_shown + w * mean_core
         plan_load = y[L] + w * 0.5 * rem_s * (e_guess / cs) / 3600.0
         # heat and load are sensed through afferents: a lower gain under-senses their cost

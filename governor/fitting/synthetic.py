@@ -10,19 +10,10 @@ import numpy as np
 import pandas as pd
 
 from governor.io import read_log, write_csv
+from governor.io.samples import ar1_noise
 from governor.params import Params
 from governor.scenario import Course, Environment
 from governor.simulate import simulate
-
-
-def _ar1(rng: np.random.Generator, n: int, sigma: float, rho: float) -> np.ndarray:
-    shocks = rng.normal(0.0, sigma * math.sqrt(1.0 - rho * rho), n)
-    out = np.empty(n)
-    x = rng.normal(0.0, sigma)
-    for i in range(n):
-        x = rho * x + shocks[i]
-        out[i] = x
-    return out
 
 
 def synthetic_log(params: Params, protocol, *, course: Course | None = None,
@@ -54,7 +45,8 @@ def synthetic_log(params: Params, protocol, *, course: Course | None = None,
     speed = np.interp(t, tr.index, tr["speed_mps"])
     hr = np.interp(t, tr.index, tr["heart_rate_bpm"])
     dist_true = np.interp(t, tr.index, tr["distance_m"])
-    noisy = np.clip(speed + _ar1(rng, t.size, speed_noise_mps, speed_noise_rho), 0.0, None)
+    noise = ar1_noise(rng, t.size, speed_noise_mps, speed_noise_rho, stationary_start=True)
+    noisy = np.clip(speed + noise, 0.0, None)
     distance = np.concatenate([[0.0], np.cumsum(0.5 * (noisy[1:] + noisy[:-1]))])
     d_course = np.asarray(course.distance_m)
     z_course = np.asarray(course.elevation_m)

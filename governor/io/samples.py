@@ -78,11 +78,14 @@ def _loop_position(distance_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
-def _ar1(rng: np.random.Generator, n: int, sigma: float, rho: float) -> np.ndarray:
-    """Correlated noise, as GPS position errors are."""
-    out = np.empty(n)
-    x = 0.0
+def ar1_noise(rng: np.random.Generator, n: int, sigma: float, rho: float, *,
+              stationary_start: bool = False) -> np.ndarray:
+    """``n`` samples of AR(1) noise with standard deviation ``sigma`` and lag-1 correlation
+    ``rho``, as GPS errors are. The series starts at 0, or (``stationary_start``) at a draw
+    from its stationary distribution, taken after the shocks."""
     shocks = rng.normal(0.0, sigma * math.sqrt(1 - rho * rho), n)
+    x = rng.normal(0.0, sigma) if stationary_start else 0.0
+    out = np.empty(n)
     for i in range(n):
         x = rho * x + shocks[i]
         out[i] = x
@@ -117,11 +120,11 @@ def session_log(session: SampleSession, index: int, seed: int = 2026) -> pd.Data
         k = int(session.gap_at_s)
         t = np.where(np.arange(t.size) >= k, t + session.gap_s, t)
     lat, lon = _loop_position(dist)
-    north_err = _ar1(rng, t.size, 2.5, 0.95)
-    east_err = _ar1(rng, t.size, 2.5, 0.95)
+    north_err = ar1_noise(rng, t.size, 2.5, 0.95)
+    east_err = ar1_noise(rng, t.size, 2.5, 0.95)
     lat = lat + north_err / 111_195.0
     lon = lon + east_err / (111_195.0 * math.cos(math.radians(ORIGIN_LAT)))
-    elev = elev + _ar1(rng, t.size, 0.4, 0.98)
+    elev = elev + ar1_noise(rng, t.size, 0.4, 0.98)
     hr = hr + rng.normal(0.0, 1.5, t.size)
     cadence = np.where(speed > 0.5, 150.0 + 6.0 * speed + rng.normal(0, 1.5, t.size), 0.0)
     start = FIRST_DAY + pd.Timedelta(days=2 * index)
@@ -164,4 +167,4 @@ def make_sample_logs(out_dir: str | Path) -> list[Path]:
     return written
 
 
-__all__ = ["make_sample_logs", "sessions", "session_log", "SampleSession"]
+__all__ = ["make_sample_logs", "sessions", "session_log", "SampleSession", "ar1_noise"]

@@ -226,14 +226,31 @@ def steady_core_temp_c(
 
 
 @jit
+def time_constant_from_conductances_s(mass_kg: float, dry_w_k: float, sweat_w_k: float) -> float:
+    """Time constant [s] of the linearised balance from its loss conductances [W/K]: core
+    heat capacity over the total loss conductance."""
+    c_core = (1.0 - SKIN_MASS_FRACTION) * mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
+    return c_core / (dry_w_k + sweat_w_k)
+
+
+@jit
 def thermal_time_constant_s(
     mass_kg: float, air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float
 ) -> float:
     """Time constant [s] of the core's approach to its steady state in the linearised
     balance: core heat capacity over the total loss conductance."""
     dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
-    c_core = (1.0 - SKIN_MASS_FRACTION) * mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
-    return c_core / (dry + sweat)
+    return time_constant_from_conductances_s(mass_kg, dry, sweat)
+
+
+@jit
+def mean_forecast_from_decay_c(
+    core_now_c: float, steady_c: float, x: float, decay: float
+) -> float:
+    """:func:`mean_forecast_core_temp_c` with ``x = H/tau`` and ``decay = exp(-x)`` given."""
+    if x <= 1e-9:
+        return core_now_c
+    return steady_c + (core_now_c - steady_c) * (1.0 - decay) / x
 
 
 @jit
@@ -243,10 +260,8 @@ def mean_forecast_core_temp_c(
     """Mean core temperature [degC] over the next ``horizon_s`` seconds of a first-order
     approach from ``core_now_c`` to ``steady_c`` with time constant ``tau_s``:
     ``Tss + (T0 - Tss) (tau/H)(1 - exp(-H/tau))``."""
-    if horizon_s <= 1e-9:
-        return core_now_c
     x = horizon_s / tau_s
-    return steady_c + (core_now_c - steady_c) * (1.0 - math.exp(-x)) / x
+    return mean_forecast_from_decay_c(core_now_c, steady_c, x, math.exp(-x))
 
 
 @jit
