@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -267,38 +268,103 @@ class FitResult:
             raise ValueError(f"this fit failed ({self.message}): there is no fitted model")
 
     def plot(self, i: int = 0, axes=None):
-        """Observed vs fitted speed and heart rate of log ``i``, with the reserve and
-        perceived exertion beneath; returns the Axes."""
+        """Observed against fitted speed and heart rate of log ``i``, with the model's hidden
+        states beneath: six panels sharing the x-axis.
+
+        From top to bottom: speed [m/s] (grade-adjusted for training and interval logs, which
+        are compared on the flat); heart rate [bpm]; recruitment [0-1] with the ceiling the
+        reserve allows; the reserve D' [m] with the safety reserve the governor holds; core
+        temperature [°C]; perceived exertion [CR10]. The fitted lines are the model's
+        prediction at the log's samples, as the fit compares them: by distance for a race
+        (x-axis in km), by elapsed time otherwise (x-axis in min); the hidden states are
+        read at the same points.
+
+        Parameters
+        ----------
+        i
+            Which log of the fit to draw.
+        axes
+            Six Axes to draw on, top to bottom; ``None`` makes a new figure.
+
+        Returns
+        -------
+        numpy.ndarray
+            The six Axes. Every line carries a label (``"observed"``, ``"fitted"``,
+            ``"recruitment"``, ``"recruitment ceiling"``, ``"reserve"``, ``"safety reserve"``,
+            ``"core"``, ``"RPE"``).
+        """
         import matplotlib.pyplot as plt
+
+        from governor.plot import column_label
 
         self._require_fit()
         log = self.logs[i]
         v, hr, sim = predicted(self.params_, log)
         if axes is None:
-            _, axes = plt.subplots(3, 1, figsize=(9, 8), sharex=True, layout="constrained")
-        x = log.time_s / 60.0
-        axes[0].plot(x, log.speed_mps, color="0.6", lw=0.8, label="observed")
-        axes[0].plot(x, v, color="C0", lw=1.5, label="fitted")
-        axes[0].set_ylabel("speed [m/s]")
-        axes[0].legend(frameon=False)
-        if log.has_heart_rate:
-            axes[1].plot(x, log.heart_rate_bpm, color="0.6", lw=0.8, label="observed")
-        axes[1].plot(x, hr, color="C3", lw=1.5, label="fitted")
-        axes[1].set_ylabel("heart rate [bpm]")
-        axes[1].legend(frameon=False)
+            _, axes = plt.subplots(6, 1, figsize=(9.0, 12.0), sharex=True,
+                                   layout="constrained")
+        axes = np.asarray(axes, dtype=object).ravel()
+        if axes.size != 6:
+            raise ValueError(f"FitResult.plot draws six panels; got {axes.size} axes")
         tr = sim.trace
-        if isinstance(log.protocol, Race):
-            t_at = np.interp(log.distance_m, tr["distance_m"], tr.index) / 60.0
+        race = isinstance(log.protocol, Race)
+        if race:
+            x, x_label = log.distance_m / 1000.0, "distance [km]"
+            x_sim, x_obs = tr["distance_m"].to_numpy(), log.distance_m
         else:
-            t_at = x
-        sx = tr.index / 60.0
-        axes[2].plot(sx, tr["reserve_m"], color="C2", label="reserve [m]")
-        ax_r = axes[2].twinx()
-        ax_r.plot(sx, tr["rpe"], color="C1", label="RPE [CR10]")
-        ax_r.set_ylabel("RPE [CR10]")
-        axes[2].set_ylabel("reserve [m]")
-        axes[2].set_xlabel("moving time [min] (model time for the hidden states)")
-        axes[0].set_xlim(0, max(x[-1], t_at[-1]))
+            x, x_label = log.time_s / 60.0, "elapsed time [min]"
+            x_sim, x_obs = tr.index.to_numpy(), log.time_s
+
+        def at_log(column):
+            return np.interp(x_obs, x_sim, tr[column].to_numpy())
+
+        ax_v, ax_hr, ax_r, ax_d, ax_t, ax_p = axes
+        rmse_v = float(np.sqrt(np.mean((v - log.speed_mps) ** 2)))
+        observed = "observed" if race else "observed (grade-adjusted)"
+        ax_v.plot(x, log.speed_mps, color="0.6", lw=0.8, label=observed)
+        ax_v.plot(x, v, color="C0", lw=1.5, label="fitted")
+        ax_v.set_ylabel("speed [m/s]" if race else "grade-adjusted speed [m/s]")
+        # frame the running speeds, not the model's first seconds from a standstill
+        ys = np.concatenate([log.speed_mps, v])
+        lo, hi = np.percentile(ys[np.isfinite(ys)], [2.0, 100.0])
+        pad = 0.1 * max(hi - lo, 0.2)
+        ax_v.set_ylim(max(lo - pad, 0.0), hi + pad)
+        ax_v.set_title(f"{Path(str(log.name)).name} ({log.effort}): speed RMSE {rmse_v:.3f} m/s")
+
+        if log.has_heart_rate:
+            ok = np.isfinite(log.heart_rate_bpm)
+            rmse_hr = float(np.sqrt(np.mean((hr[ok] - log.heart_rate_bpm[ok]) ** 2)))
+            ax_hr.plot(x, log.heart_rate_bpm, color="0.6", lw=0.8, label="observed")
+            ax_hr.set_title(f"heart rate RMSE {rmse_hr:.1f} bpm")
+        else:
+            ax_hr.set_title("no heart rate in this log: the model's prediction only")
+        ax_hr.plot(x, hr, color="C3", lw=1.5, label="fitted")
+        ax_hr.set_ylabel(column_label("heart_rate_bpm"))
+
+        ax_r.plot(x, at_log("recruitment"), color="C0", label="recruitment")
+        ax_r.plot(x, at_log("recruitment_ceiling"), color="C3", ls="--",
+                  label="recruitment ceiling")
+        ax_r.set_ylabel(column_label("recruitment"))
+        ax_r.set_ylim(0.0, 1.05)
+        ax_r.set_title("hidden states of the fitted model (never observed)")
+
+        ax_d.plot(x, at_log("reserve_m"), color="C2", label="reserve")
+        ax_d.plot(x, at_log("safety_reserve_m"), color="C3", ls="--", label="safety reserve")
+        ax_d.set_ylabel(column_label("reserve_m"))
+        ax_d.set_ylim(bottom=0.0)
+
+        ax_t.plot(x, at_log("core_temp_c"), color="C3", label="core")
+        ax_t.set_ylabel(column_label("core_temp_c"))
+
+        ax_p.plot(x, at_log("rpe"), color="C1", label="RPE")
+        ax_p.set_ylabel(column_label("rpe"))
+        ax_p.set_ylim(0.0, 10.5)
+        ax_p.set_xlabel(x_label)
+
+        for ax in axes:
+            ax.grid(True, alpha=0.3)
+            ax.legend(loc="best", fontsize="small", frameon=False)
+            ax.set_xlim(x[0], x[-1])
         return axes
 
 

@@ -123,7 +123,7 @@ def test_report_summary_simulate_and_plot(athlete_logs):
     sim = result.simulate()
     assert sim.distance_m == pytest.approx(result.logs[0].distance_m[-1])
     axes = result.plot()
-    assert len(axes) == 3
+    assert len(axes) == 6
     np.testing.assert_allclose(axes[0].lines[0].get_ydata(), result.logs[0].speed_mps)
     plt.close("all")
 
