@@ -5,6 +5,7 @@ logs, and fit the model to them. The public names are listed in ``__all__``; see
 for a tour.
 """
 
+from governor.batch import fit_many
 from governor.fitting import FitResult, fit
 from governor.io import Activity, LogError, read_log
 from governor.params import ELITE, RECREATIONAL, TRAINED, Params
@@ -30,5 +31,5 @@ __all__ = [
     "Race", "TimeTrial", "TimeToExhaustion", "FixedRPE", "Training", "Segment",
     "simulate", "Simulation",
     "read_log", "Activity", "LogError",
-    "fit", "FitResult",
+    "fit", "FitResult", "fit_many",
 ]

@@ -66,7 +66,7 @@ def test_demo_writes_a_png(demo_run):
 
 def test_demo_out_and_distance(tmp_path, capsys):
     figure = tmp_path / "sub.png"
-    assert main(["demo", "--distance", "3000", "--out", str(figure)]) == 0
+    assert main(["demo", "--distance", "3000", "--out", str(figure), "--no-fit"]) == 0
     assert figure.is_file()
     assert "3000 m race" in capsys.readouterr().out
 
