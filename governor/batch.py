@@ -686,6 +686,17 @@ class _InProcess(cf.Executor):
         return future
 
 
+_THREAD_LIMITS = []
+
+
+def _one_thread_per_worker() -> None:
+    """Worker initialiser: one BLAS/OpenMP thread per worker process. The pool already
+    uses every core; more threads per worker only contend (Dask's workers do the same)."""
+    from threadpoolctl import threadpool_limits
+
+    _THREAD_LIMITS.append(threadpool_limits(limits=1))
+
+
 def _local_pool(workers: int) -> cf.Executor:
     if workers == 0:
         return _InProcess()
@@ -694,7 +705,8 @@ def _local_pool(workers: int) -> cf.Executor:
     # forkserver: a clean process to fork workers from (no threads of the caller's, such
     # as a progress bar or a notebook kernel's, copied into them)
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                                  initializer=_one_thread_per_worker)
 
 
 def _worker_died(exc: BaseException) -> str | None:
