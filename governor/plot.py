@@ -329,3 +329,172 @@ __all__ = [
     "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
     "format_duration", "COLUMN_LABELS",
 ]
+
+
+# ---- training blocks (governor.block) ----------------------------------------------------
+# Day-by-day figures of a governor.block.Block: its ``days`` table, drawn as it is.
+
+#: Axis labels, with units, of the columns of a block's day table.
+BLOCK_COLUMN_LABELS = {
+    "load_au": "training load, TRIMP [AU]",
+    "fitness_au": "fitness [AU]",
+    "fatigue_au": "fatigue [AU]",
+    "performance_change": "change of critical speed [-]",
+    "effective_critical_speed_mps": "effective critical speed [m/s]",
+    "rpe_offset_cr10": "perceived-effort offset [CR10]",
+    "experience": "experience [previous efforts]",
+    "finish_time_s": "finish time [s]",
+    "distance_m": "distance [m]",
+    "mean_speed_mps": "mean speed [m/s]",
+    "mean_rpe": "mean perceived exertion [CR10]",
+    "final_rpe": "final perceived exertion [CR10]",
+    "mean_heart_rate_bpm": "mean heart rate [bpm]",
+    "reserve_left_fraction": "reserve left at the end [fraction of D']",
+}
+
+
+def _day_table(item):
+    # a Block's day table, or a DataFrame by day (e.g. Block.what_if) as it is
+    return item.days if hasattr(item, "days") else item
+
+
+def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
+    """A training block day by day, in four panels sharing the day axis.
+
+    From top to bottom: each day's training load [AU] (bars; maximal efforts darker);
+    fitness and fatigue [AU]; the effective critical speed [m/s] the day starts with, beside
+    the fresh value; the perceived-effort offset [CR10]. Fitness, fatigue, critical speed and
+    the offset are drawn at the start of each day and of the day after the block.
+
+    Parameters
+    ----------
+    block
+        A :class:`governor.block.Block`.
+    axes
+        Four Axes to draw on, top to bottom; ``None`` makes a new figure.
+
+    Returns
+    -------
+    numpy.ndarray
+        The four Axes. Lines are labelled ``"fitness"``, ``"fatigue"``, ``"effective critical
+        speed"``, ``"fresh critical speed"`` and ``"perceived-effort offset"``; the bars
+        ``"training load"``.
+    """
+    if axes is None:
+        _, axes = plt.subplots(4, 1, figsize=(8.0, 8.0), sharex=True, layout="constrained")
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size != 4:
+        raise ValueError(f"plot_block draws four panels; got {axes.size} axes")
+    days = block.days
+    final = block.final_state
+    n = len(days)
+    x = np.arange(n + 1)
+
+    def with_final(column):
+        return np.append(days[column].to_numpy(dtype=float), float(final[column]))
+
+    ax_w, ax_g, ax_cs, ax_p = axes
+    colors = np.where(days["maximal"].to_numpy(dtype=bool), "C3", "C0")
+    ax_w.bar(days.index.to_numpy(), days["load_au"].to_numpy(), color=colors, width=0.7,
+             label="training load")
+    ax_w.set_ylabel(BLOCK_COLUMN_LABELS["load_au"])
+    ax_g.plot(x, with_final("fitness_au"), color="C2", marker=".", label="fitness")
+    ax_g.plot(x, with_final("fatigue_au"), color="C3", marker=".", label="fatigue")
+    ax_g.set_ylabel("fitness, fatigue [AU]")
+    ax_cs.plot(x, with_final("effective_critical_speed_mps"), color="C0", marker=".",
+               label="effective critical speed")
+    ax_cs.axhline(block.params.critical_speed_mps, color="k", lw=0.8, ls="--",
+                  label="fresh critical speed")
+    ax_cs.set_ylabel(BLOCK_COLUMN_LABELS["effective_critical_speed_mps"])
+    ax_p.plot(x, with_final("rpe_offset_cr10"), color="C4", marker=".",
+              label="perceived-effort offset")
+    ax_p.set_ylabel(BLOCK_COLUMN_LABELS["rpe_offset_cr10"])
+    ax_p.set_ylim(bottom=0.0)
+    ax_p.set_xlabel("day")
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="best", fontsize="small", frameon=False)
+    return axes
+
+
+def plot_block_days(blocks: Mapping[str, object], column: str, ax: Axes | None = None,
+                    **line_kw) -> Axes:
+    """One column of several blocks' day tables against the day, one line per block.
+
+    Parameters
+    ----------
+    blocks
+        ``{label: Block}`` (its ``days`` table) or ``{label: DataFrame}`` indexed by day
+        (e.g. :meth:`governor.block.Block.what_if`).
+    column
+        A day-table column, e.g. ``"fatigue_au"``, ``"finish_time_s"``, ``"mean_rpe"``.
+    ax
+        Axes to draw on; ``None`` makes a new figure.
+    **line_kw
+        Passed to :meth:`matplotlib.axes.Axes.plot`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per block, labelled with its key: x = day, y = the column; days without a
+        value (rest days, for the session columns) are left out.
+
+    Raises
+    ------
+    KeyError
+        If a table has no such column.
+    """
+    ax = _new_ax(ax)
+    line_kw.setdefault("marker", "o")
+    for name, item in blocks.items():
+        table = _day_table(item)
+        if column not in table.columns:
+            raise KeyError(f"day table has no column {column!r}")
+        values = table[column].astype(float).dropna()
+        ax.plot(values.index.to_numpy(), values.to_numpy(), label=str(name), **line_kw)
+    ax.set_xlabel("day")
+    ax.set_ylabel(BLOCK_COLUMN_LABELS.get(column, column))
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+def plot_trials(blocks: Mapping[str, object], column: str = "finish_time_s",
+                ax: Axes | None = None, **line_kw) -> Axes:
+    """The maximal efforts of several blocks by trial number, one line per block.
+
+    Parameters
+    ----------
+    blocks
+        ``{label: Block}``; the maximal efforts of each (races, time trials, times to
+        exhaustion) are its trials 1, 2, ...
+    column
+        A day-table column, e.g. ``"finish_time_s"`` or ``"reserve_left_fraction"``.
+    ax
+        Axes to draw on; ``None`` makes a new figure.
+    **line_kw
+        Passed to :meth:`matplotlib.axes.Axes.plot`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per block, labelled with its key: x = trial number, y = the column.
+    """
+    ax = _new_ax(ax)
+    line_kw.setdefault("marker", "o")
+    for name, block in blocks.items():
+        days = block.days
+        if column not in days.columns:
+            raise KeyError(f"day table has no column {column!r}")
+        trials = days[days["maximal"].astype(bool)]
+        ax.plot(np.arange(1, len(trials) + 1), trials[column].to_numpy(dtype=float),
+                label=str(name), **line_kw)
+    ax.set_xlabel("trial")
+    ax.set_ylabel(BLOCK_COLUMN_LABELS.get(column, column))
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+__all__ += ["plot_block", "plot_block_days", "plot_trials", "BLOCK_COLUMN_LABELS"]
