@@ -4,12 +4,17 @@ Each test simulates the protocol with a default parameter set and checks the dir
 always and the magnitude within the target's tolerance. Nothing here is looked up: the
 outcomes come from the body, the beliefs and the governor's three limits.
 Cycling studies are simulated as running efforts of the same duration (targets.md).
+
+The protocols of T1-T6 are those of :mod:`governor.studies` (shared with the false-feedback
+notebook); each test recomputes the tolerance from the simulations themselves, so a study
+function that reported a lenient verdict would not make a test pass. T7 is in test_races.py.
 """
 
 import numpy as np
 import pytest
 
 import governor as gv
+from governor import studies
 
 TRAINED = gv.TRAINED
 
@@ -37,15 +42,20 @@ def test_T1_castle_2012_heat_costs_and_deception_recovers():
     """30-min time trial: control 22 degC, hot 31.6 degC, hot but told 26 degC and shown a
     core temperature 0.3 degC lower. Published: heat -4.5 %, deception restores ~control.
     Target: heat costs 2-7 %; deception recovers at least half of the loss."""
-    tt = gv.TimeTrial(1800.0)
-    control = gv.simulate(TRAINED, tt, environment=gv.Environment(22.0, 0.4)).distance_m
-    hot_env = gv.Environment(31.6, 0.4)
-    hot = gv.simulate(TRAINED, tt, environment=hot_env).distance_m
-    deceived = gv.simulate(TRAINED, tt, environment=hot_env, feedback=gv.Feedback(
-        told_temperature_c=26.0, core_temp_offset_c=-0.3)).distance_m
-    loss = 1.0 - hot / control
+    r = studies.castle_2012(TRAINED)
+    control, hot, deceived = r.simulations.values()
+    # the protocol as published, pinned here
+    assert control.protocol == hot.protocol == deceived.protocol == gv.TimeTrial(1800.0)
+    assert control.environment == gv.Environment(22.0, 0.4)
+    assert hot.environment == deceived.environment == gv.Environment(31.6, 0.4)
+    assert hot.feedback.is_truthful and control.feedback.is_truthful
+    assert deceived.feedback == gv.Feedback(told_temperature_c=26.0, core_temp_offset_c=-0.3)
+    v = {"control_m": control.distance_m, "hot_m": hot.distance_m,
+         "deceived_m": deceived.distance_m}
+    loss = 1.0 - v["hot_m"] / v["control_m"]
     assert 0.02 <= loss <= 0.07
-    assert (deceived - hot) / (control - hot) >= 0.5
+    assert (v["deceived_m"] - v["hot_m"]) / (v["control_m"] - v["hot_m"]) >= 0.5
+    assert r.passed
 
 
 # ---- T2 Stone et al. 2012/2017: a pacer faster than the runner believes -----------------
@@ -53,31 +63,40 @@ def test_T2_stone_pacer_two_percent_helps_five_percent_does_not():
     """A ~6-min effort (a 4 km cycling trial's duration) against a pacer believed to match
     the runner's best, actually 2 % or 5 % faster. Target: +2 % improves time by 0.5-3 %;
     +5 % improves less than +2 % (or worsens)."""
-    r = gv.Race(2000.0)
-    base = gv.simulate(TRAINED, r).finish_time_s
-    plus2 = gv.simulate(TRAINED, r, feedback=gv.Feedback(pacer_factor=1.02))
-    plus5 = gv.simulate(TRAINED, r, feedback=gv.Feedback(pacer_factor=1.05))
-    gain2 = 1.0 - plus2.finish_time_s / base
-    gain5 = 1.0 - plus5.finish_time_s / base
+    r = studies.stone_2012(TRAINED, 2000.0)
+    sims = r.simulations
+    assert all(s.protocol == gv.Race(2000.0) and s.params == TRAINED for s in sims.values())
+    assert sims["baseline"].feedback.is_truthful
+    assert sims["pacer +2 %"].feedback == gv.Feedback(pacer_factor=1.02)
+    assert sims["pacer +5 %"].feedback == gv.Feedback(pacer_factor=1.05)
+    base = sims["baseline"].finish_time_s
+    gain2 = 1.0 - sims["pacer +2 %"].finish_time_s / base
+    gain5 = 1.0 - sims["pacer +5 %"].finish_time_s / base
     assert 0.005 <= gain2 <= 0.03
     assert gain5 < gain2
     # the +5 % runner falls off the pacer: at the end they are far behind it
-    assert plus5.trace["pacer_gap_m"].dropna().max() > 20.0
+    assert sims["pacer +5 %"].trace["pacer_gap_m"].dropna().max() > 20.0
+    assert r.passed
 
 
 # ---- T3 Joseph et al. 2008: one RPE template across distances ---------------------------
 def test_T3_joseph_rpe_vs_fraction_is_one_curve():
     """Self-paced 2.5, 5 and 10 km: RPE at 25/50/75/100 % of distance within +-1 CR10
     across the distances, rising to near maximal at the finish."""
+    distances = (2500.0, 5000.0, 10000.0)
+    r = studies.joseph_2008(TRAINED, distances)
     curves = []
-    for d in (2500.0, 5000.0, 10000.0):
-        tr = race(TRAINED, d).trace
+    for d, sim in zip(distances, r.simulations.values(), strict=True):
+        assert sim.protocol == gv.Race(d) and sim.environment == gv.Environment()
+        assert sim.params == TRAINED and sim.feedback.is_truthful
+        tr = sim.trace
         frac = tr["distance_m"] / d
         curves.append([float(np.interp(q, frac, tr["rpe"])) for q in (0.25, 0.5, 0.75, 1.0)])
     curves = np.array(curves)
     assert np.all(curves.max(axis=0) - curves.min(axis=0) <= 1.0)
     assert np.all(np.diff(curves, axis=1) > 0)  # rises through the effort
     assert np.all(curves[:, -1] >= 8.0)          # near maximal at the finish
+    assert r.passed
 
 
 # ---- T4 Tucker et al. 2006: the U-shape of record races ---------------------------------
@@ -86,39 +105,48 @@ def test_T3_joseph_rpe_vs_fraction_is_one_curve():
 def test_T4_tucker_first_and_last_km_fast(params, distance):
     """World-record pacing: the last km faster than the mean km, and the first km faster
     than the middle kms, with an end spurt."""
-    splits = km_splits(race(params, distance, environment=gv.Environment(15.0, 0.6)))
+    r = studies.tucker_2006((params,), (distance,))
+    (sim,) = r.simulations.values()
+    assert sim.environment == gv.Environment(15.0, 0.6)
+    assert sim.protocol == gv.Race(distance) and sim.params == params
+    splits = km_splits(sim)
     middle = splits[1:-1].mean()
     assert splits[-1] < splits.mean()
     assert splits[0] < middle
+    assert r.passed
 
 
 # ---- T5 Ely et al. 2007: marathon in the heat -------------------------------------------
 def test_T5_ely_marathon_slows_monotonically_with_heat():
     """Elite marathon from 10 to 25 degC: monotonically slower, by 1-8 % at 25 degC."""
-    times = [race(gv.ELITE, 42195.0, environment=gv.Environment(t, 0.5)).finish_time_s
-             for t in (10.0, 15.0, 20.0, 25.0)]
+    r = studies.ely_2007(gv.ELITE, (10.0, 15.0, 20.0, 25.0))
+    times = [sim.finish_time_s for sim in r.simulations.values()]
+    assert [s.environment for s in r.simulations.values()] == [
+        gv.Environment(t, 0.5) for t in (10.0, 15.0, 20.0, 25.0)]
+    assert all(s.protocol == gv.Race(42195.0) for s in r.simulations.values())
     assert np.all(np.diff(times) > 0)
     assert 0.01 <= times[-1] / times[0] - 1.0 <= 0.08
+    assert r.passed
 
 
 # ---- T6 Mauger et al. 2009: unknown endpoint and experience -----------------------------
 def test_T6_mauger_unknown_endpoint_and_experience():
     """A ~6-min trial: with no knowledge of the distance the first attempt is 4-15 % slower;
     after three previous trials ("experience") the gap is under 2 %."""
-    r = gv.Race(2000.0)
-    blind = gv.Feedback(endpoint_known=False)
-    gaps = []
-    for n in (0.0, 3.0):
-        m = gv.Modifiers(experience=n)
-        informed = gv.simulate(TRAINED, r, modifiers=m).finish_time_s
-        unknown = gv.simulate(TRAINED, r, modifiers=m, feedback=blind)
-        gaps.append(unknown.finish_time_s / informed - 1.0)
-        if n == 0.0:
-            first = unknown
-    assert 0.04 <= gaps[0] <= 0.15
-    assert abs(gaps[1]) < 0.02
+    r = studies.mauger_2009(TRAINED, 2000.0, 3.0)
+    sims = r.simulations
+    informed1, blind1 = sims["trial 1, informed"], sims["trial 1, blind"]
+    informed4, blind4 = sims["trial 4, informed"], sims["trial 4, blind"]
+    assert all(s.protocol == gv.Race(2000.0) and s.params == TRAINED for s in sims.values())
+    assert informed1.feedback.is_truthful and informed4.feedback.is_truthful
+    assert blind1.feedback == blind4.feedback == gv.Feedback(endpoint_known=False)
+    assert informed1.modifiers == blind1.modifiers == gv.Modifiers(experience=0.0)
+    assert informed4.modifiers == blind4.modifiers == gv.Modifiers(experience=3.0)
+    assert 0.04 <= blind1.finish_time_s / informed1.finish_time_s - 1.0 <= 0.15
+    assert abs(blind4.finish_time_s / informed4.finish_time_s - 1.0) < 0.02
     # slower from the start, and without an end spurt: reserve left at the line
-    assert first.summary()["reserve_left_fraction"] > 0.2
+    assert blind1.summary()["reserve_left_fraction"] > 0.2
+    assert r.passed
 
 
 # ---- DESIGN §3.7 behaviours ----------------------------------------------------------
