@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -325,9 +326,376 @@ def plot_compare(sims: Mapping[str, object], column: str, ax: Axes | None = None
     return ax
 
 
+# ---- published studies (governor.studies) ---------------------------------------------
+# Each takes a governor.studies.StudyResult (or Deception) and draws its simulations beside
+# the published figures the result carries; nothing is simulated here.
+
+def _verdict(result) -> str:
+    return "pass" if result.passed else "FAIL"
+
+
+def _frame_speeds(ax: Axes) -> None:
+    # frame the running speeds, not the first seconds' start from a standstill
+    ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()])
+    ys = ys[np.isfinite(ys)]
+    if ys.size:
+        lo, hi = np.percentile(ys, [2.0, 100.0])
+        pad = 0.1 * max(hi - lo, 0.2)
+        ax.set_ylim(max(lo - pad, 0.5), hi + pad)
+
+
+def _bar_labels(ax: Axes, bars, fmt: str = "{:.1f}") -> None:
+    for bar in bars:
+        ax.annotate(fmt.format(bar.get_height()), (bar.get_x() + bar.get_width() / 2,
+                                                   bar.get_height()),
+                    ha="center", va="bottom", fontsize="x-small", xytext=(0, 1),
+                    textcoords="offset points")
+
+
+def _published_vs_simulated_bars(ax: Axes, groups: Sequence[str], published, simulated,
+                                 ylabel: str, title: str, reference: float = 100.0,
+                                 legend_loc: str = "upper right", xlabel: str = "") -> Axes:
+    x = np.arange(len(groups))
+    w = 0.38
+    b1 = ax.bar(x - w / 2, published, w, color="0.65", label="published")
+    b2 = ax.bar(x + w / 2, simulated, w, color="C0", label="simulated")
+    _bar_labels(ax, b1)
+    _bar_labels(ax, b2)
+    ax.axhline(reference, color="k", lw=0.8)
+    ax.set_xticks(x, groups)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    values = np.concatenate([np.asarray(published, float), np.asarray(simulated, float)])
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.25 * max(hi - lo, 2.0)
+    ax.set_ylim(min(lo, reference) - pad, max(hi, reference) + pad)
+    ax.set_title(title, fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc=legend_loc, ncols=2)
+    ax.grid(True, axis="y", alpha=0.3)
+    return ax
+
+
+def plot_castle(result, ax: Axes | None = None) -> Axes:
+    """T1 (Castle et al. 2012): time-trial distance in control, hot, and hot-but-deceived
+    conditions, as % of control, published (cycling) beside simulated (running).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two bar series labelled ``"published"`` and ``"simulated"``.
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    pub, v = result.published_values, result.values
+    published = [100.0, 100.0 * pub["hot_km"] / pub["control_km"],
+                 100.0 * pub["deceived_km"] / pub["control_km"]]
+    simulated = [100.0, 100.0 * v["hot_m"] / v["control_m"],
+                 100.0 * v["deceived_m"] / v["control_m"]]
+    return _published_vs_simulated_bars(
+        ax, ["control\n22 °C", "hot\n31.6 °C", "hot, told 26 °C,\ncore shown −0.3 °C"],
+        published, simulated, "distance in 30 min [% of control]",
+        f"T1 Castle 2012: heat and a lie about it ({_verdict(result)})",
+        legend_loc="upper center", xlabel="condition")
+
+
+def plot_stone(result, ax: Axes | None = None) -> Axes:
+    """T2 (Stone et al. 2012/2017): speed through the race alone and behind pacers believed
+    to be the runner's best, actually 2 % and 5 % faster.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One speed line per run, labelled with its time change (and the +5 % runner's largest
+        gap behind the pacer); published changes in the title.
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    sims = result.simulations
+    base = sims["baseline"].finish_time_s
+    colors = {"baseline": "0.4", "pacer +2 %": "C2", "pacer +5 %": "C3"}
+    for name, sim in sims.items():
+        change = sim.finish_time_s / base - 1.0
+        label = name if name == "baseline" else f"{name}: time {100 * change:+.1f} %"
+        if name == "pacer +5 %":
+            label += f", falls {result.values['pacer5_max_gap_m']:.0f} m behind"
+        plot_speed(sim, ax=ax, label=label, color=colors.get(name), pace_axis=False)
+    _frame_speeds(ax)
+    ax.set_title(f"T2 Stone 2012/2017: pacers +2 % and +5 % ({_verdict(result)})\n"
+                 "published: +2 % → time −1 to −2 %; +5 % → no gain", fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="lower center")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_joseph(result, ax: Axes | None = None) -> Axes:
+    """T3 (Joseph et al. 2008): perceived exertion against the fraction of the distance
+    completed, one line per race distance, markers at 25/50/75/100 %.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per distance (labelled ``"2.5 km"`` ...).
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    for i, (name, sim) in enumerate(result.simulations.items()):
+        tr = sim.trace
+        frac = 100.0 * tr["distance_m"].to_numpy() / sim.protocol.distance_m
+        rpe = tr["rpe"].to_numpy()
+        line, = ax.plot(frac, rpe, color=f"C{i}", label=name)
+        q = np.array([25.0, 50.0, 75.0, 100.0])
+        ax.plot(q, np.interp(q, frac, rpe), "o", color=line.get_color())
+    ax.set_xlabel("distance completed [%]")
+    ax.set_ylabel(column_label("rpe"))
+    ax.set_xlim(0.0, 102.0)
+    ax.set_ylim(0.0, 10.5)
+    ax.set_title(f"T3 Joseph 2008: one RPE curve for every distance ({_verdict(result)})\n"
+                 f"largest spread {result.values['max_spread_cr10']:.2f} CR10 "
+                 "(tolerance 1)", fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="lower right")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_tucker(result, ax: Axes | None = None) -> Axes:
+    """T4 (Tucker et al. 2006): each km split against the race's mean km [%], per race.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line with markers per race (negative: faster than the mean km).
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    for name, sim in result.simulations.items():
+        splits = sim.split_times_s(1000.0)
+        full = splits[splits.index % 1000.0 < 1e-6]
+        rel = 100.0 * (full.to_numpy() / full.mean() - 1.0)
+        ax.plot(full.index.to_numpy() / 1000.0, rel, marker="o", label=name)
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set_xlabel("km")
+    ax.set_ylabel("km time − mean km [%]\n(negative: faster)")
+    ax.set_title(f"T4 Tucker 2006: fast first and last km ({_verdict(result)})",
+                 fontsize="medium")
+    ax.legend(frameon=False, fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_ely(result, ax: Axes | None = None) -> Axes:
+    """T5 (Ely et al. 2007): marathon slowdown against air temperature, with the published
+    range and the tolerance at the hottest condition.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A ``"simulated"`` line, a ``"published"`` range and a shaded ``"tolerance"``.
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    temps = np.array([s.environment.temperature_at(0.0) for s in result.simulations.values()])
+    times = np.array([s.finish_time_s for s in result.simulations.values()])
+    slow = 100.0 * (times / times[0] - 1.0)
+    ax.plot(temps, slow, marker="o", color="C3", label="simulated (x: air temperature)")
+    pub = result.published_values
+    hot = temps[-1]
+    ax.errorbar([hot + 0.3], [50.0 * (pub["slowdown_low"] + pub["slowdown_high"])],
+                yerr=[[50.0 * (pub["slowdown_high"] - pub["slowdown_low"])]],
+                fmt="s", color="0.4", capsize=4, label="published, elite men (x: WBGT)")
+    ax.fill_between([hot - 0.8, hot + 0.8], 1.0, 8.0, color="C2", alpha=0.15,
+                    label="tolerance: 1–8 %")
+    ax.set_xlabel("air temperature [°C]")
+    ax.set_ylabel(f"marathon time vs {temps[0]:g} °C [%]")
+    ax.set_title(f"T5 Ely 2007: the marathon in the heat ({_verdict(result)})",
+                 fontsize="medium")
+    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_mauger(result, ax: Axes | None = None) -> Axes:
+    """T6 (Mauger et al. 2009): time with the endpoint unknown as % of the informed time, on
+    the first trial and after experience, published beside simulated.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two bar series labelled ``"published"`` and ``"simulated"``.
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    pub, v = result.published_values, result.values
+    later = [k for k in result.simulations if not k.startswith("trial 1")][0].split(",")[0]
+    published = [100.0 * pub["blind_first_s"] / pub["informed_first_s"],
+                 100.0 * pub["blind_later_s"] / pub["informed_later_s"]]
+    simulated = [100.0 * v["blind_first_s"] / v["informed_first_s"],
+                 100.0 * v["blind_later_s"] / v["informed_later_s"]]
+    return _published_vs_simulated_bars(
+        ax, ["trial 1 (naive)", f"{later} (experienced)"], published, simulated,
+        "time, endpoint unknown\n[% of informed]",
+        f"T6 Mauger 2009: an unknown endpoint ({_verdict(result)})", xlabel="trial")
+
+
+def plot_record_race(result, ax: Axes | None = None) -> Axes:
+    """T7, one record race: the pace of each published split relative to the race's mean
+    pace, published beside simulated, with the near-even tolerance shaded.
+
+    Parameters
+    ----------
+    result
+        One part of :func:`governor.studies.record_races` (or
+        :func:`governor.studies.record_race`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``"published"`` bars and a ``"simulated"`` line (x: split end [km]; y: split pace
+        against the mean pace [%], negative faster).
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    ends = np.array(sorted(float(k.split("_")[-1][:-1]) for k in result.published_values
+                           if k.startswith("relative_pace_")))
+    pub = np.array([result.published_values[f"relative_pace_{m:g}m"] for m in ends])
+    sim = np.array([result.values[f"relative_pace_{m:g}m"] for m in ends])
+    starts = np.concatenate([[0.0], ends[:-1]])
+    mid = (starts + ends) / 2000.0
+    ax.bar(mid, 100.0 * pub, width=0.8 * (ends - starts) / 1000.0, color="0.7",
+           label="published")
+    ax.plot(mid, 100.0 * sim, "o-", color="C0", label="simulated")
+    tol = 100.0 * result.values.get("even_tolerance", 0.03)
+    ax.axhspan(-tol, tol, color="C2", alpha=0.1, label=f"±{tol:g} % (splits before the last)")
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set_xlabel("split [km]")
+    ax.set_ylabel("split pace vs mean pace [%]\n(negative: faster)")
+    t_pub = result.published_values["finish_time_s"]
+    t_sim = result.values["finish_time_s"]
+    failed = [name.split(":")[0] for name, ok in result.checks.items() if not ok]
+    verdict = "pass" if not failed else "FAIL (" + ", ".join(failed) + ")"
+    ax.set_title(f"{result.id} {result.study}\n{format_duration(t_pub)} published, "
+                 f"{format_duration(t_sim)} simulated ({100 * (t_sim / t_pub - 1):+.1f} %): "
+                 f"{verdict}", fontsize="medium")
+    ax.legend(frameon=False, fontsize="x-small", loc="lower left")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_record_races(result, axes: Sequence[Axes] | None = None) -> np.ndarray:
+    """T7: :func:`plot_record_race` for every race, side by side. Returns the Axes."""
+    parts = result.parts or (result,)
+    if axes is None:
+        _, axes = plt.subplots(1, len(parts), figsize=(5.5 * len(parts), 4.0),
+                               layout="constrained", squeeze=False)
+    axes = np.asarray(axes, dtype=object).ravel()
+    for part, ax in zip(parts, axes, strict=True):
+        plot_record_race(part, ax=ax)
+    return axes
+
+
+_STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
+                "T5": plot_ely, "T6": plot_mauger}
+
+
+def plot_study(result, ax: Axes | None = None):
+    """The figure of any target (T1-T7) from its :class:`governor.studies.StudyResult`;
+    returns the Axes (an array of them for T7)."""
+    if result.id.startswith("T7"):
+        return plot_record_races(result) if ax is None else plot_record_race(result, ax=ax)
+    if result.id not in _STUDY_PLOTS:
+        raise ValueError(f"no figure for study {result.id!r}")
+    return _STUDY_PLOTS[result.id](result, ax=ax)
+
+
+def plot_false_feedback(results, axes: Sequence[Axes] | None = None) -> np.ndarray:
+    """Four false-feedback studies in one figure: Castle 2012 (heat and a lie about it),
+    Stone 2012 (pacers), Joseph 2008 (RPE against fraction completed) and Mauger 2009
+    (unknown endpoint).
+
+    Parameters
+    ----------
+    results
+        StudyResults including T1, T2, T3 and T6 (a list, or ``{id: result}``).
+    axes
+        Four Axes; ``None`` makes a 2 x 2 figure.
+
+    Returns
+    -------
+    numpy.ndarray
+        The four Axes: T1, T2, T3, T6.
+    """
+    by_id = dict(results) if isinstance(results, Mapping) else {r.id: r for r in results}
+    missing = [k for k in ("T1", "T2", "T3", "T6") if k not in by_id]
+    if missing:
+        raise ValueError(f"plot_false_feedback needs the results of {', '.join(missing)}")
+    if axes is None:
+        fig, axes = plt.subplots(2, 2, figsize=(12.0, 8.0), layout="constrained")
+        fig.suptitle("Published false-feedback studies, simulated by the governor model")
+    axes = np.asarray(axes, dtype=object).ravel()
+    for key, ax in zip(("T1", "T2", "T3", "T6"), axes, strict=True):
+        _STUDY_PLOTS[key](by_id[key], ax=ax)
+    return axes
+
+
+def plot_truth_vs_deception(deception, axes: Sequence[Axes] | None = None) -> np.ndarray:
+    """Truth against deception: speed, reserve and core temperature of the same runner told
+    the truth and deceived on one channel (:func:`governor.studies.truth_vs_deception`).
+
+    The reserve panel marks the lowest reserve each run reaches; the core panel draws the
+    model's core-temperature limit (``Params.core_temp_limit_c``) and, where it differs, the
+    core temperature the deceived runner was shown.
+
+    Returns
+    -------
+    numpy.ndarray
+        Three Axes (speed, reserve, core temperature), lines labelled ``"truth"`` and
+        ``"deceived"``.
+    """
+    truth, deceived = deception.truth, deception.deceived
+    x = "time" if type(truth.protocol).__name__ == "TimeTrial" else "distance"
+    if axes is None:
+        fig, axes = plt.subplots(3, 1, figsize=(8.0, 8.5), sharex=True, layout="constrained")
+    axes = np.asarray(axes, dtype=object).ravel()
+    if axes.size != 3:
+        raise ValueError(f"plot_truth_vs_deception draws three panels; got {axes.size} axes")
+    ax_v, ax_d, ax_t = axes
+    runs = (("truth", truth, "0.35"), ("deceived", deceived, "C1"))
+    for label, sim, color in runs:
+        plot_speed(sim, ax=ax_v, label=label, x=x, color=color, pace_axis=False)
+    _frame_speeds(ax_v)
+    ax_v.legend(frameon=False, fontsize="small")
+    ax_v.set_xlabel("")
+
+    for label, sim, color in runs:
+        xs = x_values(sim, x)
+        reserve = sim.trace["reserve_m"].to_numpy()
+        ax_d.plot(xs, reserve, color=color, label=label)
+        i = int(np.argmin(reserve))
+        ax_d.plot(xs[i], reserve[i], "v", color=color,
+                  label=f"lowest {label}: {reserve[i]:.0f} m")
+    ax_d.axhline(0.0, color="k", lw=0.8, ls="--", label="empty reserve")
+    ax_d.set_ylabel(column_label("reserve_m"))
+    ax_d.set_ylim(bottom=-0.05 * truth.params.d_prime_m)
+    ax_d.legend(frameon=False, fontsize="small")
+
+    limit = deception.core_temp_limit_c
+    for label, sim, color in runs:
+        xs = x_values(sim, x)
+        ax_t.plot(xs, sim.trace["core_temp_c"].to_numpy(), color=color,
+                  label=f"{label}: peak {sim.trace['core_temp_c'].max():.2f} °C")
+    shown = deceived.trace["displayed_core_temp_c"].to_numpy()
+    if _differs(shown, deceived.trace["core_temp_c"].to_numpy()):
+        ax_t.plot(x_values(deceived, x), shown, color="C1", ls=":",
+                  label="deceived: core shown")
+    ax_t.axhline(limit, color="k", lw=0.8, ls="--", label=f"core limit {limit:.1f} °C")
+    ax_t.set_ylabel(column_label("core_temp_c"))
+    ax_t.set_xlabel(_X_AXES[x])
+    ax_t.legend(frameon=False, fontsize="small", loc="lower right")
+    for ax in axes:
+        ax.grid(True, alpha=0.3)
+    lines = [textwrap.fill(part, 90) for part in deception.verdict().split("; ")]
+    ax_v.set_title("Truth vs deception — " + "\n".join(lines), fontsize="medium")
+    return axes
+
+
 __all__ = [
     "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
     "format_duration", "COLUMN_LABELS",
+    "plot_castle", "plot_stone", "plot_joseph", "plot_tucker", "plot_ely", "plot_mauger",
+    "plot_record_race", "plot_record_races", "plot_study", "plot_false_feedback",
+    "plot_truth_vs_deception",
 ]
 
 

@@ -1,0 +1,177 @@
+"""governor.studies: the table of targets, verdicts that a wrong model fails, truth against
+deception, and the study figures (governor.plot)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import governor as gv  # noqa: E402
+from governor import plot, studies  # noqa: E402
+
+TRAINED = gv.TRAINED
+
+
+@pytest.fixture(scope="module")
+def results():
+    return studies.reproduce_all()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# ---- the table ---------------------------------------------------------------------------
+def test_table_has_every_target_with_published_simulated_tolerance_and_verdict(results):
+    table = studies.table(results)
+    assert list(table.columns) == ["id", "study", "published", "simulated", "tolerance",
+                                   "pass", "citation"]
+    assert table["id"].tolist() == ["T1", "T2", "T3", "T4", "T5", "T6", "T7a", "T7b", "T7c"]
+    for column in ("study", "published", "simulated", "tolerance", "citation"):
+        assert table[column].str.len().min() > 5, column
+    assert table["pass"].map(type).eq(bool).all()
+    assert studies.table(results, expand=False)["id"].tolist()[-1] == "T7"
+
+
+def test_T1_to_T6_pass_with_the_default_runners(results):
+    for r in results[:6]:
+        assert r.passed, r
+        assert r.checks and all(isinstance(v, bool) for v in r.checks.values())
+
+
+def test_published_figures_carry_their_numbers(results):
+    by_id = {r.id: r for r in results}
+    assert by_id["T1"].published_values["hot_km"] == 15.88
+    assert by_id["T1"].published_values["heat_loss"] == pytest.approx(0.045, abs=0.001)
+    assert by_id["T6"].published_values["blind_first_s"] == 409.0
+    assert "Eur J Appl Physiol" in by_id["T1"].citation
+    assert by_id["T7"].parts[0].published_values["finish_time_s"] == 7299.0
+
+
+def test_passed_follows_the_checks():
+    r = studies.StudyResult("T0", "x", "c", "p", "pub", "sim", "tol",
+                            checks={"a": True, "b": np.False_}, values={"v": np.float64(1)},
+                            published_values={})
+    assert r.passed is False and r.checks["b"] is False
+    assert type(r.values["v"]) is float
+
+
+# ---- a wrong model fails -------------------------------------------------------------------
+WRONG = {
+    "T1 heat costs nothing": lambda: studies.castle_2012(TRAINED.replace(
+        heat_cs_loss_per_c=0.0, rpe_core_weight=0.0, rpe_skin_weight=0.0,
+        core_temp_limit_c=41.5)),
+    "T2 no reserve held": lambda: studies.stone_2012(TRAINED.replace(reserve_margin=0.0)),
+    "T3 template ends at 7": lambda: studies.joseph_2008(TRAINED.replace(template_end_rpe=7.0)),
+    "T4 no reserve for a spurt": lambda: studies.tucker_2006(
+        (TRAINED.replace(reserve_margin=0.0),), (5000.0,)),
+    "T4 spurt over the last 10 min": lambda: studies.tucker_2006(
+        (TRAINED.replace(spurt_horizon_s=600.0),), (5000.0,)),
+    "T5 heat costs nothing": lambda: studies.ely_2007(gv.ELITE.replace(heat_cs_loss_per_c=0.0)),
+    "T6 no hedge for the unknown": lambda: studies.mauger_2009(
+        TRAINED.replace(unknown_endpoint_hedge=0.0)),
+    "T6 learns too slowly": lambda: studies.mauger_2009(
+        TRAINED.replace(experience_trials=10.0)),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG))
+def test_a_wrong_model_fails_its_study(case):
+    r = WRONG[case]()
+    assert not r.passed
+    assert not all(r.checks.values())
+
+
+# ---- truth vs deception --------------------------------------------------------------------
+@pytest.mark.parametrize("channel", [c for c in studies.CHANNELS if c != "pacer_factor"])
+def test_the_truth_costs_nothing(channel):
+    d = studies.truth_vs_deception(channel, studies.CHANNELS[channel].truth)
+    assert np.allclose(d.cost["difference"], 0.0, atol=1e-9)
+
+
+def test_a_cooler_story_on_a_hot_day_is_faster_and_hotter():
+    """Castle's deception in a 10 km race: faster, and nearer the core limit."""
+    d = studies.truth_vs_deception("told_temperature", -5.6)
+    assert d.deceived.feedback.told_temperature_c == pytest.approx(26.0)
+    assert d.truth.environment == d.deceived.environment == gv.Environment(31.6, 0.4)
+    c = d.cost
+    assert c.loc["finish_time_s", "difference"] < 0
+    assert c.loc["peak_core_temp_c", "difference"] > 0
+    assert 0 < c.loc["core_limit_margin_c", "deceived"] < c.loc["core_limit_margin_c", "truth"]
+    assert d.core_temp_limit_c == TRAINED.core_temp_limit_c
+    assert c.loc["core_limit_margin_c", "truth"] == pytest.approx(
+        TRAINED.core_temp_limit_c - d.truth.trace["core_temp_c"].max())
+    assert "°C below the 40.0 °C limit" in d.verdict()
+
+
+def test_blocked_afferents_spend_the_reserve():
+    d = studies.truth_vs_deception("afferent_gain", 0.6)
+    assert d.deceived.modifiers.afferent_gain == 0.6 and d.truth.modifiers.afferent_gain == 1.0
+    assert d.cost.loc["lowest_reserve_m", "deceived"] < d.cost.loc["lowest_reserve_m", "truth"]
+
+
+def test_channel_defaults_choose_the_protocol():
+    assert isinstance(studies.truth_vs_deception("clock_rate").truth.protocol, gv.TimeTrial)
+    d = studies.truth_vs_deception("believed_distance", 1.2)
+    assert d.deceived.feedback.believed_distance_m == 12000.0
+    assert d.truth.protocol == gv.Race(10000.0)
+    blind = studies.truth_vs_deception("unknown_endpoint")
+    assert blind.truth.modifiers.experience == 0.0  # a first exposure
+    assert blind.cost.loc["finish_time_s", "difference"] > 0
+
+
+def test_bad_channels_are_refused():
+    with pytest.raises(ValueError, match="unknown channel"):
+        studies.truth_vs_deception("gravity", 2.0)
+    with pytest.raises(ValueError, match="TimeTrial"):
+        studies.truth_vs_deception("believed_duration", 1.2, protocol=gv.Race(5000.0))
+
+
+# ---- figures -------------------------------------------------------------------------------
+def _labels(ax):
+    return [line.get_label() for line in ax.get_lines()]
+
+
+def test_every_study_has_a_figure(results):
+    for r in results:
+        axes = np.atleast_1d(plot.plot_study(r))
+        for ax in axes:
+            assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+            assert ax.get_legend() is not None
+    assert len(plot.plot_study(results[-1])) == 3
+
+
+def test_castle_bars_are_percent_of_control(results):
+    ax = plot.plot_castle(results[0])
+    published, simulated = ax.containers
+    assert published.get_label() == "published" and simulated.get_label() == "simulated"
+    v = results[0].values
+    assert [b.get_height() for b in simulated] == pytest.approx(
+        [100.0, 100 * v["hot_m"] / v["control_m"], 100 * v["deceived_m"] / v["control_m"]])
+
+
+def test_false_feedback_summary_has_four_panels(results):
+    axes = plot.plot_false_feedback(results)
+    assert len(axes) == 4
+    assert [a.get_title()[:2] for a in axes] == ["T1", "T2", "T3", "T6"]
+    with pytest.raises(ValueError, match="T2"):
+        plot.plot_false_feedback([results[0]])
+
+
+def test_truth_vs_deception_figure():
+    d = studies.truth_vs_deception("core_temp_offset", -0.3)
+    ax_v, ax_d, ax_t = plot.plot_truth_vs_deception(d)
+    assert _labels(ax_v) == ["truth", "deceived"]
+    assert "deceived: core shown" in _labels(ax_t)
+    limit = [ln for ln in ax_t.get_lines() if ln.get_label().startswith("core limit")]
+    assert limit[0].get_ydata()[0] == TRAINED.core_temp_limit_c
+    assert ax_t.get_xlabel() == "distance [km]"
+    tt = studies.truth_vs_deception("clock_rate", 1.1)
+    assert plot.plot_truth_vs_deception(tt)[2].get_xlabel() == "time [min]"
