@@ -690,8 +690,12 @@ _THREAD_LIMITS = []
 
 
 def _one_thread_per_worker() -> None:
-    """Worker initialiser: one BLAS/OpenMP thread per worker process. The pool already
-    uses every core; more threads per worker only contend (Dask's workers do the same)."""
+    """Worker initialiser: Ctrl-C is the batch's to handle (it stops the pool), and one
+    BLAS/OpenMP thread per worker process: the pool already uses every core, and more
+    threads per worker only contend (Dask's workers do the same)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from threadpoolctl import threadpool_limits
 
     _THREAD_LIMITS.append(threadpool_limits(limits=1))
@@ -960,7 +964,7 @@ def summarise(table: pd.DataFrame) -> str:
                             "heart_rate_at_cs_fraction", "heart_rate_tau_rise_s")
                 if ok[c].notna().any()]
         view = pd.DataFrame({
-            "log": [_short(f, r) for f, r in zip(ok["file"], ok["level"], strict=True)],
+            "log": [_short(r) for _, r in ok.iterrows()],
             "effort": ok["effort"],
             "rmse v": ok["rmse_speed_mps"].map("{:.3f}".format),
             "best": ok["best_model"],
@@ -971,12 +975,11 @@ def summarise(table: pd.DataFrame) -> str:
         lines.append(view.to_string(index=False))
     bad = table[~table["status"].isin(["ok"])]
     for _, row in bad.iterrows():
-        lines.append(f"  {row['status']:<10} {_short(row['file'], row['level'])}: "
-                     f"{row['error']}")
+        lines.append(f"  {row['status']:<10} {_short(row)}: {row['error']}")
     return "\n".join(lines)
 
 
-def _short(file: str, level: str) -> str:
-    if level == "athlete":
-        return f"athlete of {len(file.split('; '))} logs"
-    return os.path.basename(file)
+def _short(row) -> str:
+    if row["level"] == "athlete":
+        return f"{row['athlete']} (all {row['n_logs']} logs)"
+    return os.path.basename(row["file"])

@@ -252,6 +252,10 @@ def _fit(args: argparse.Namespace) -> int:
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: the logs that finished are kept in {out}.parts; run the same "
+              "command with --resume to go on", file=sys.stderr)
+        return 130
     failed = table[table["status"].isin(["unreadable", "fit failed"])]
     if not args.quiet:
         print(summarise(table))

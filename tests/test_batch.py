@@ -169,15 +169,25 @@ def _wait_for_parts(proc, out: Path, at_least: int, timeout_s: float = 180.0) ->
 
 
 def test_a_batch_killed_mid_way_resumes_complete_without_duplicates(tmp_path):
-    paths = copies(tmp_path / "logs", 10)
+    paths = copies(tmp_path / "logs", 12)
     out = tmp_path / "results.csv"
     cmd = _fit_cmd(tmp_path / "logs", "--out", out, "--workers", 2, "--quiet")
-    proc = _start(cmd, tmp_path / "stderr.txt")
-    _wait_for_parts(proc, out, 2)
-    os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, at once
+    # Ctrl-C: the batch stops, says how to go on, keeps what finished
+    proc = _start(cmd, tmp_path / "stderr1.txt")
+    _wait_for_parts(proc, out, 1)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    assert "--resume" in (tmp_path / "stderr1.txt").read_text()
+    interrupted = parts_of(out)
+    assert 1 <= len(interrupted) < len(paths)
+    # resumed, then killed outright (the batch and its workers at once)
+    proc = _start(cmd + ["--resume"], tmp_path / "stderr2.txt")
+    _wait_for_parts(proc, out, len(interrupted) + 2)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     before = parts_of(out)
-    assert 2 <= len(before) < len(paths), "killed mid-batch"
+    assert set(interrupted) <= set(before)
+    assert len(before) < len(paths), "killed mid-batch"
     assert not out.exists()
 
     done = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=600)
