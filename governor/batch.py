@@ -709,8 +709,18 @@ def _local_pool(workers: int) -> cf.Executor:
     # forkserver: a clean process to fork workers from (no threads of the caller's, such
     # as a progress bar or a notebook kernel's, copied into them)
     method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
                                   initializer=_one_thread_per_worker)
+    try:  # a worker that cannot even start is the batch's problem, not a log's
+        pool.submit(os.getpid).result()
+    except cf.process.BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise BatchError(
+            "the worker processes die as they start. A script that calls fit_many must "
+            "call it under `if __name__ == \"__main__\":` (the workers import the script); "
+            "otherwise the machine may be out of memory (try workers=0 to fit in this "
+            "process)") from None
+    return pool
 
 
 def _worker_died(exc: BaseException) -> str | None:
@@ -880,6 +890,12 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
     BatchError
         The batch cannot go on (output not writable, the cluster lost). Finished rows are
         kept in ``<out>.parts/``: rerun with ``resume=True``.
+
+    Notes
+    -----
+    The local workers are started by a fork server, which imports the calling script as a
+    module: a script that calls ``fit_many`` must do so under
+    ``if __name__ == "__main__":`` (as with any multiprocessing pool). Notebooks need not.
     """
     if effort not in EFFORT_CHOICES:
         raise ValueError(f"fit_many: effort must be one of {', '.join(EFFORT_CHOICES)}, "

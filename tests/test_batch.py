@@ -411,3 +411,13 @@ def test_summary_lists_failures_with_reasons(mixed):
     assert "8 log(s): 2 ok, 4 unreadable, 2 skipped" in text
     assert "photo.fit: suffix .fit but no valid FIT header" in text
     assert "ride.tcx: the sport is cycling" in text
+
+
+def test_a_script_without_a_main_guard_gets_a_clear_error(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text("import governor as gv\n"
+                      f"gv.fit_many({str(INTERVALS)!r}, workers=1, progress=False)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "BatchError" in done.stderr and 'if __name__ == "__main__":' in done.stderr
