@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from governor.io import read_log, write_csv
+from governor.fitting.data import DEFAULT_TEMPERATURE_C
+from governor.io import read_log, write_csv, write_gpx, write_tcx
 from governor.io.samples import ar1_noise
-from governor.params import Params
-from governor.scenario import Course, Environment
+from governor.params import TRAINED, Params
+from governor.scenario import Course, Environment, Race, Training
 from governor.simulate import simulate
 
 
@@ -71,3 +73,229 @@ def synthetic_log(params: Params, protocol, *, course: Course | None = None,
     activity.attrs["source_file"] = f"synthetic {type(protocol).__name__}"
     activity.attrs["truth"] = params
     return activity
+
+
+# ---- a population of runners ---------------------------------------------------------
+#: Where the runners of :func:`write_population` are drawn from (uniformly) [their units]:
+#: around :data:`governor.TRAINED`, inside each parameter's bounds.
+POPULATION_RANGES = {
+    "critical_speed_mps": (4.2, 5.4),
+    "d_prime_m": (120.0, 320.0),
+    "reserve_margin": (0.10, 0.45),
+}
+#: Length of the loop the population's logs are run around [m]: a circle, so that the
+#: distance between its positions is the distance run.
+POPULATION_LOOP_M = 2000.0
+_POPULATION_ORIGIN = (51.5, -0.1)  # [deg]
+_POPULATION_DAY = pd.Timestamp("2026-04-06 07:30:00", tz="UTC")
+_EASY_RUN_S = (1500.0, 2400.0)  # duration of each runner's easy run, drawn between [s]
+
+
+def population_course(length_m: float, hills_m: float = 4.0) -> Course:
+    """The population's course: laps of :data:`POPULATION_LOOP_M`, over a hill of
+    ``hills_m`` up and down from the mean each lap [m] (0: flat), long enough for
+    ``length_m`` [m]."""
+    d = np.arange(0.0, length_m + 2 * POPULATION_LOOP_M, 25.0)
+    return Course.from_profile(d, hills_m * np.sin(2 * np.pi * d / POPULATION_LOOP_M))
+
+
+def _loop_positions(distance_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude [deg] at each distance along the circular loop."""
+    radius = POPULATION_LOOP_M / (2 * np.pi)
+    phase = np.asarray(distance_m, dtype=float) / radius
+    lat0, lon0 = _POPULATION_ORIGIN
+    lat = lat0 + radius * np.sin(phase) / 111_195.0
+    lon = lon0 + radius * (1 - np.cos(phase)) / (111_195.0 * math.cos(math.radians(lat0)))
+    return lat, lon
+
+
+def _recorded(activity, start: pd.Timestamp, *, heart_rate: bool = True) -> pd.DataFrame:
+    """What a watch would store of a synthetic log: positions on the loop added, moved to
+    ``start``, optionally without heart rate."""
+    frame = pd.DataFrame(activity[["distance_m", "speed_mps", "elevation_m",
+                                   "heart_rate_bpm"]]).copy()
+    frame.index = start + (frame.index - frame.index[0])
+    frame.index.name = "timestamp"
+    lat, lon = _loop_positions(frame["distance_m"].to_numpy())
+    frame["latitude"], frame["longitude"] = np.round(lat, 8), np.round(lon, 8)
+    if not heart_rate:
+        frame["heart_rate_bpm"] = np.nan
+    frame.attrs["sport"] = "running"
+    return frame
+
+
+def _write(frame: pd.DataFrame, path: Path, *, sport: str = "running") -> None:
+    if path.suffix == ".gpx":
+        write_gpx(frame, path, sport=sport)
+    elif path.suffix == ".tcx":
+        write_tcx(frame, path, sport=sport)
+    else:
+        write_csv(frame, path)
+
+
+def write_population(folder: str | os.PathLike, n_runners: int = 8, *, seed: int = 0,
+                     temperature_c: float = DEFAULT_TEMPERATURE_C, hills_m: float = 4.0,
+                     bad_files: bool = True) -> pd.DataFrame:
+    """Write a folder of logs of a population of simulated runners, and their truth.
+
+    Each runner is :data:`governor.TRAINED` with critical speed, D' and the governor's
+    reserve margin drawn uniformly from :data:`POPULATION_RANGES` (seeded). Each gets a
+    folder, named after the runner (``runner-01``, ...), of logs made with
+    :func:`synthetic_log` (GPS-like speed noise, heart-rate noise) on
+    :func:`population_course`, as a watch would write them, in turn GPX, TCX and CSV:
+
+    * two races of different lengths (3 or 5 km, and 10 km), or for every third runner one
+      5 km race only;
+    * an easy run (steady at RPE 3, 25-40 min).
+
+    With ``bad_files``, five runners' folders (fewer with fewer runners) also get one file
+    each that a batch cannot fit, as real folders do: a GPX export broken off after 2 % of
+    its bytes (unreadable), a spreadsheet that is not an activity (unreadable), a bike ride
+    (skipped), a 90 s warm-up (skipped: too short), and a 6 min jog without heart rate,
+    which holds nothing the model can identify (its fit fails).
+
+    Every log is run at ``temperature_c`` and 50 % humidity, what the fitter assumes unless
+    told otherwise (the files hold no air temperature). The truth is written to
+    ``folder/truth.csv`` (beside the runners' folders, so fit those, not ``folder``).
+
+    Parameters
+    ----------
+    folder
+        Where to write (created if needed).
+    n_runners
+        How many runners.
+    seed
+        Seeds the runners' parameters and every log's noise: the same seed writes the
+        same files.
+    temperature_c
+        Air temperature of every log [degC].
+    hills_m
+        Height of the loop's hill above (and dip below) its mean [m]; 0 for a flat loop.
+    bad_files
+        Also write the files a batch cannot fit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per runner, indexed by ``athlete`` (the folder's name), with the value of
+        every parameter of :class:`~governor.params.Params` the runner was simulated with
+        (``Params(**row)`` rebuilds the runner).
+    """
+    if int(n_runners) < 1:
+        raise ValueError(f"write_population: n_runners must be at least 1, got {n_runners!r}")
+    root = Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    environment = Environment(temperature_c=float(temperature_c), relative_humidity=0.5)
+    formats = (".gpx", ".tcx", ".csv")
+    truth: dict[str, Params] = {}
+    easy_runs: dict[str, tuple[pd.DataFrame, pd.Timestamp]] = {}
+    for i in range(int(n_runners)):
+        athlete = f"runner-{i + 1:02d}"
+        draws = {name: float(rng.uniform(lo, hi)) for name, (lo, hi) in
+                 POPULATION_RANGES.items()}
+        runner = TRAINED.replace(**draws)
+        truth[athlete] = runner
+        races = [5000.0] if i % 3 == 2 else [3000.0 if i % 2 == 0 else 5000.0, 10000.0]
+        easy_s = float(np.round(rng.uniform(*_EASY_RUN_S), -1))
+        protocols = [Race(d) for d in races] + [Training.steady(easy_s, target_rpe=3.0)]
+        names = [f"race-{d / 1000:g}km" for d in races] + ["easy-run"]
+        out = root / athlete
+        out.mkdir(exist_ok=True)
+        for k, (protocol, name) in enumerate(zip(protocols, names, strict=True)):
+            length = protocol.distance_m if isinstance(protocol, Race) else 5.5 * easy_s
+            log = synthetic_log(runner, protocol, course=population_course(length, hills_m),
+                                environment=environment,
+                                seed=int(rng.integers(2**31)))
+            start = _POPULATION_DAY + pd.Timedelta(days=3 * k, hours=i % 4)
+            frame = _recorded(log, start)
+            _write(frame, out / f"{start:%Y-%m-%d}-{name}{formats[(i + k) % 3]}")
+            if name == "easy-run":
+                easy_runs[athlete] = (frame, start)
+    if bad_files:
+        _write_bad_files(root, easy_runs)
+    table = pd.DataFrame([{"athlete": a, **{n: getattr(p, n) for n in Params.names()}}
+                          for a, p in truth.items()]).set_index("athlete")
+    table.to_csv(root / "truth.csv")
+    return table
+
+
+def _write_bad_files(root: Path, easy_runs: dict) -> None:
+    """One file per runner, for the first five runners, that a batch cannot fit."""
+    athletes = list(easy_runs)
+    day = pd.Timedelta(days=1)
+
+    def broken_export(folder: Path, frame, start) -> None:
+        path = folder / f"{start - day:%Y-%m-%d}-run-export.gpx"
+        _write(frame, path)
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 50])
+
+    def spreadsheet(folder: Path, frame, start) -> None:
+        (folder / "shoe-mileage.csv").write_text("shoe,km\nroad trainer,612\nracer,148\n")
+
+    def bike_ride(folder: Path, frame, start) -> None:
+        ride = frame.copy()
+        ride["distance_m"] = 2.6 * ride["distance_m"]
+        ride["speed_mps"] = 2.6 * ride["speed_mps"]
+        ride["latitude"], ride["longitude"] = _loop_positions(ride["distance_m"].to_numpy())
+        ride.index = ride.index - day
+        _write(ride, folder / f"{start - day:%Y-%m-%d}-commute-ride.tcx", sport="cycling")
+
+    def warm_up(folder: Path, frame, start) -> None:
+        _write(frame.iloc[:90], folder / f"{start:%Y-%m-%d}-warm-up.csv")
+
+    def jog_without_heart_rate(folder: Path, frame, start) -> None:
+        jog = frame.iloc[:360].copy()
+        jog["heart_rate_bpm"] = np.nan
+        jog.index = jog.index + day
+        _write(jog, folder / f"{start + day:%Y-%m-%d}-jog-no-heart-rate.csv")
+
+    makers = (broken_export, spreadsheet, bike_ride, warm_up, jog_without_heart_rate)
+    for athlete, make in zip(athletes, makers, strict=False):
+        frame, start = easy_runs[athlete]
+        make(root / athlete, frame, start)
+
+
+def against_truth(results: pd.DataFrame, truth: pd.DataFrame,
+                  parameters=("critical_speed_mps", "d_prime_m", "reserve_margin")
+                  ) -> pd.DataFrame:
+    """Fitted values beside the truth, for a batch of logs whose truth is known.
+
+    Parameters
+    ----------
+    results
+        A results table of :func:`governor.fit_many` (``group_by="folder"`` on the folders
+        of :func:`write_population`, so that each row's ``athlete`` is a runner).
+    truth
+        The runners' true parameters, indexed by athlete (what :func:`write_population`
+        returns).
+    parameters
+        The parameters to compare.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fitted value (rows with status ``ok`` of a known athlete, parameters the
+        row fitted): ``level``, ``athlete``, ``log`` (the file's name, or ``"joint"``),
+        ``effort``, ``parameter``, ``fitted``, ``stderr``, ``truth`` [the parameter's
+        unit], ``error`` (fitted - truth) and ``z`` (error / stderr: an honest standard
+        error puts most within +-2).
+    """
+    rows = []
+    ok = results[(results["status"] == "ok") & results["athlete"].isin(truth.index)]
+    for _, row in ok.iterrows():
+        log = "joint" if row["level"] == "athlete" else Path(str(row["file"])).name
+        for name in parameters:
+            fitted = float(row[name])
+            if not math.isfinite(fitted):
+                continue
+            stderr = float(row[f"{name}_stderr"])
+            true = float(truth.loc[row["athlete"], name])
+            rows.append({"level": row["level"], "athlete": row["athlete"], "log": log,
+                         "effort": row["effort"], "parameter": name, "fitted": fitted,
+                         "stderr": stderr, "truth": true, "error": fitted - true,
+                         "z": (fitted - true) / stderr if stderr > 0 else math.nan})
+    columns = ["level", "athlete", "log", "effort", "parameter", "fitted", "stderr", "truth",
+               "error", "z"]
+    return pd.DataFrame(rows, columns=columns)
