@@ -10,7 +10,8 @@ maximal effort (a :class:`Race`, :class:`TimeTrial` or :class:`TimeToExhaustion`
 the experience of its *effort*, a label naming which efforts count as "similar" (by default
 the protocol and its length, e.g. ``"Race 4000 m"``; give a :class:`Session` its own
 ``effort`` to group efforts differently). Experience is never lost: it persists over rest
-days. Submaximal sessions (:class:`Training`, :class:`FixedRPE`) neither add to it nor lose it.
+days. Submaximal sessions (:class:`Training`, :class:`FixedRPE`) neither add to it nor use it:
+they are simulated with their own modifiers' experience (by default practised).
 
 **Residual fatigue and fitness** (the impulse-response model of Banister et al. 1975, with the
 training-dependent fatigue gain of Busso 2003). Each session's training impulse ``w_i``
@@ -25,19 +26,29 @@ day (``Δ`` = 1 d), with ``n`` the day and sums over earlier days ``i < n``:
 
 ``g`` is fitness and ``h`` fatigue [AU]. ``μ_i`` is Busso's variable fatigue gain (relative
 to Banister's constant one): the same session tires more when the days before it were
-loaded; ``κ = 0`` is the Banister model. The model's performance, the fractional change of
-critical speed, and the perceived-effort offset on day ``n`` are
+loaded; ``κ = 0`` is the Banister model. Before day 0 the runner trained at their habitual
+daily load ``H`` (:attr:`TrainingResponse.habitual_load_au`; ``w_i = H`` for ``i < 0``), so
+the block starts in that steady state ``(g_H, h_H)``, which is the runner :class:`Params`
+describe. The fractional change of critical speed and the perceived-effort offset on day
+``n`` are measured from it:
 
 .. math::
 
-    \\Delta_{CS}(n) = k_1 g(n) - k_2 h(n), \\qquad
+    \\Delta_{CS}(n) = k_1 (g(n) - g_H) - k_2 (h(n) - h_H), \\qquad
     CS(n) = CS_0 \\,(1 + \\Delta_{CS}(n)), \\qquad
-    m(n) = c_P\\, h(n)
+    m(n) = c_P\\, (h(n) - h_H)
 
 Day ``n``'s session is simulated with ``Params.critical_speed_mps = CS(n)`` (the body is
 fitter or more tired; an educated governor plans with its true critical speed, so it knows)
-and ``Modifiers.mental_fatigue`` raised by ``m(n)`` [CR10] (the same work feels harder,
-:mod:`governor.perception`). A session's own load counts from the next day on.
+and ``Modifiers.mental_fatigue`` raised by ``m(n)`` [CR10] (the same work feels harder;
+lowered, it feels easier than usual after rest; :mod:`governor.perception`). A session's own
+load counts from the next day on. Training above the habitual load tires first and trains
+later; rest below it freshens first and detrains later. The change of critical speed is
+clipped to +-30 % (:data:`MAX_CS_CHANGE`), far outside what the linear model was fitted to.
+
+The impulse is the heart-rate TRIMP, not Foster's session RPE x duration (Foster et al. 2001):
+here residual fatigue raises perceived exertion itself, so an RPE-based load would count the
+same session as more load when tired, feeding fatigue back on itself.
 
 References
 ----------
@@ -48,6 +59,8 @@ J Appl Physiol 69:1171-1177.
 Banister EW (1991). Modeling elite athletic performance. In: MacDougall JD, Wenger HA, Green
 HJ (eds) Physiological Testing of the High-Performance Athlete. Human Kinetics, pp 403-424
 (the heart-rate TRIMP).
+Foster C, Florhaug JA, Franklin J, et al. (2001). A new approach to monitoring exercise
+training. J Strength Cond Res 15:109-115.
 Busso T (2003). Variable dose-response relationship between exercise training and
 performance. Med Sci Sports Exerc 35:1188-1195.
 Mujika I, Padilla S (2003). Scientific bases for precompetition tapering strategies. Med Sci
@@ -101,6 +114,14 @@ class TrainingResponse:
     they go with :func:`trimp_au`'s weighting.
     """
 
+    habitual_load_au: float = _p(
+        60.0, "AU/d", 0.0, 300.0,
+        "daily load the runner is used to: Params describe the runner in its steady state, "
+        "and a block starts there and measures its effects from there",
+        "our choice: a trained club runner running most days with one or two hard sessions "
+        "a week (~400 AU a week of this model's TRIMP)",
+        "several_logs",
+    )
     fitness_tau_d: float = _p(
         42.0, "d", 10.0, 100.0,
         "time constant of the fitness component tau_1",
@@ -116,28 +137,29 @@ class TrainingResponse:
         "several_logs",
     )
     fitness_gain_per_au: float = _p(
-        1.1e-4, "1/AU", 0.0, 1e-3,
+        7.7e-5, "1/AU", 0.0, 1e-3,
         "k_1: fractional rise of critical speed per AU of fitness",
         "our choice, with k_2 and kappa, for this model's TRIMP (a hard interval session of "
-        "TRAINED ~100 AU): one hard session lowers next-day CS ~0.4 %, a week of daily hard "
-        "sessions ~3 % (functional overreaching: performance down a few percent, Meeusen et "
-        "al. 2013), and a week of rest after it leaves CS ~2 % above the start (taper gains, "
-        "Mujika & Padilla 2003)",
+        "TRAINED ~100 AU) and the habitual 60 AU/d: one hard session lowers next-day CS "
+        "~0.5 %, a week of them ~3 % (functional overreaching: performance down a few "
+        "percent, Meeusen et al. 2013), a week of rest after that leaves CS ~2 % above the "
+        "start (taper gains, Mujika & Padilla 2003), and 120 AU/d held for months settles "
+        "~5 % above 60 AU/d",
         "several_logs",
     )
     fatigue_gain_per_au: float = _p(
-        1.2e-4, "1/AU", 0.0, 2e-3,
+        1.3e-4, "1/AU", 0.0, 2e-3,
         "k_2: fractional fall of critical speed per AU of fatigue (before Busso's growth mu)",
-        "our choice, see fitness_gain_per_au; k_2 mu > k_1, so a session tires before it "
-        "trains (Banister et al. 1975; Morton et al. 1990)",
+        "our choice, see fitness_gain_per_au; k_2 > k_1, so a session tires before it trains "
+        "(Banister et al. 1975; Morton et al. 1990)",
         "several_logs",
     )
     fatigue_growth_per_au: float = _p(
-        4e-3, "1/AU", 0.0, 0.02,
+        2.7e-3, "1/AU", 0.0, 0.02,
         "kappa: relative rise of the fatigue a session leaves, per AU of recent load W_3",
         "Busso 2003 (the fatigue gain grows with recent training, giving an inverted-U "
-        "relation of daily load to performance); value our choice: the steady optimum lies "
-        "near 150 AU a day for TRAINED, so more than a hard session a day does harm",
+        "relation of daily load to performance); value our choice: the settled optimum lies "
+        "near 150 AU a day for TRAINED, beyond which more load does harm",
         "several_logs",
     )
     fatigue_growth_tau_d: float = _p(
@@ -147,10 +169,11 @@ class TrainingResponse:
         "several_logs",
     )
     fatigue_rpe_per_au: float = _p(
-        8.5e-4, "CR10/AU", 0.0, 0.01,
-        "c_P: perceived-effort offset per AU of residual fatigue (added to mental_fatigue)",
-        "our choice: about +0.7 CR10 after a week of daily hard sessions; perceived effort "
-        "for the same work rises in overreaching (Meeusen et al. 2013)",
+        1.6e-3, "CR10/AU", 0.0, 0.01,
+        "c_P: perceived-effort offset per AU of fatigue above the habitual (added to "
+        "mental_fatigue; negative when fresher than usual)",
+        "our choice: about +0.6 CR10 for the same work after a week of daily hard sessions; "
+        "perceived effort for the same work rises in overreaching (Meeusen et al. 2013)",
         "several_logs",
     )
     trimp_weight: float = _p(
@@ -217,9 +240,10 @@ class Session:
     course, environment, feedback
         As in :func:`governor.simulate` (default flat, 20 degC, truthful).
     modifiers
-        The runner's state of mind for this session. Its ``experience`` is replaced by the
-        block's count for the session's effort, and the day's residual-fatigue offset is
-        added to its ``mental_fatigue``.
+        The runner's state of mind for this session. For a maximal effort its ``experience``
+        is replaced by the block's count for the session's effort (a submaximal session keeps
+        its own, by default a practised 10); the day's residual-fatigue offset is added to
+        its ``mental_fatigue``.
     effort
         Label of the efforts that count as "similar" for experience; default
         :func:`effort_label` of the protocol (e.g. ``"Race 4000 m"``).
@@ -332,9 +356,20 @@ class _ImpulseState:
     """Fitness g and fatigue h [AU] at the start of a day, and Busso's recent load W3 [AU]
     at the end of the day before."""
 
-    fitness_au: float = 0.0
-    fatigue_au: float = 0.0
-    recent_load_au: float = 0.0
+    fitness_au: float
+    fatigue_au: float
+    recent_load_au: float
+
+
+def _habitual_state(r: TrainingResponse) -> _ImpulseState:
+    """The steady state of the habitual daily load H: g = H q1/(1 - q1),
+    W3 = H/(1 - q3), h = (1 + kappa W3) H q2/(1 - q2), with q = exp(-1 d/tau)."""
+    h_load = r.habitual_load_au
+    q1 = math.exp(-1.0 / r.fitness_tau_d)
+    q2 = math.exp(-1.0 / r.fatigue_tau_d)
+    recent = h_load / (1.0 - math.exp(-1.0 / r.fatigue_growth_tau_d))
+    mu = 1.0 + r.fatigue_growth_per_au * recent
+    return _ImpulseState(h_load * q1 / (1.0 - q1), mu * h_load * q2 / (1.0 - q2), recent)
 
 
 def _fatigue_gain(state: _ImpulseState, load_au: float, r: TrainingResponse) -> tuple:
@@ -353,11 +388,15 @@ def _next_day(state: _ImpulseState, load_au: float, r: TrainingResponse) -> _Imp
     )
 
 
-def _day_effects(state: _ImpulseState, r: TrainingResponse) -> tuple[float, float, float]:
-    """(fractional change of CS, the same clipped to +-MAX_CS_CHANGE, RPE offset [CR10])."""
-    change = r.fitness_gain_per_au * state.fitness_au - r.fatigue_gain_per_au * state.fatigue_au
-    return change, min(max(change, -MAX_CS_CHANGE), MAX_CS_CHANGE), \
-        r.fatigue_rpe_per_au * state.fatigue_au
+def _day_effects(state: _ImpulseState, baseline: _ImpulseState,
+                 r: TrainingResponse) -> tuple[float, float, float]:
+    """(fractional change of CS, the same clipped to +-MAX_CS_CHANGE, RPE offset [CR10]),
+    measured from the habitual steady state ``baseline``."""
+    dg = state.fitness_au - baseline.fitness_au
+    dh = state.fatigue_au - baseline.fatigue_au
+    change = r.fitness_gain_per_au * dg - r.fatigue_gain_per_au * dh
+    clipped = min(max(change, -MAX_CS_CHANGE), MAX_CS_CHANGE)
+    return change, clipped, r.fatigue_rpe_per_au * dh
 
 
 def impulse_response(loads_au: Sequence[float],
@@ -378,9 +417,11 @@ def impulse_response(loads_au: Sequence[float],
     pandas.DataFrame
         Indexed by ``day``; ``load_au`` (the day's load), and at the *start* of the day
         (before its load): ``fitness_au`` g, ``fatigue_au`` h, ``fatigue_gain`` (Busso's
-        relative gain mu of the day's own load), ``performance_change`` (k_1 g - k_2 h,
-        the fractional change of critical speed, unclipped) and ``rpe_offset_cr10`` (c_P h).
-        Append a 0 load to read the state after the last day.
+        relative gain mu of the day's own load), ``performance_change``
+        (k_1 (g - g_H) - k_2 (h - h_H), the fractional change of critical speed from the
+        habitual steady state, unclipped) and ``rpe_offset_cr10`` (c_P (h - h_H)). Day 0
+        starts in the steady state of :attr:`TrainingResponse.habitual_load_au`. Append a
+        0 load to read the state after the last day.
     """
     response = TrainingResponse() if response is None else response
     if not isinstance(response, TrainingResponse):
@@ -390,10 +431,10 @@ def impulse_response(loads_au: Sequence[float],
         raise ValueError("impulse_response: loads_au is empty")
     if not np.all(np.isfinite(loads)) or np.any(loads < 0.0):
         raise ValueError("impulse_response: loads must be finite and non-negative")
-    state = _ImpulseState()
+    state = baseline = _habitual_state(response)
     rows = []
     for day, w in enumerate(loads):
-        change, _, rpe_offset = _day_effects(state, response)
+        change, _, rpe_offset = _day_effects(state, baseline, response)
         mu, _ = _fatigue_gain(state, float(w), response)
         rows.append({"day": day, "load_au": float(w), "fitness_au": state.fitness_au,
                      "fatigue_au": state.fatigue_au, "fatigue_gain": mu,
@@ -415,11 +456,13 @@ class Block:
     days
         DataFrame indexed by ``day`` (0 first), one row per day, rest days included:
 
-        ``session`` (effort label, or ``"rest"``), ``maximal``, ``experience`` (previous
-        maximal efforts of the session's effort, as simulated), ``load_au`` (the session's
+        ``session`` (effort label, or ``"rest"``), ``maximal``, ``experience`` (the
+        ``Modifiers.experience`` simulated: for a maximal effort, the previous maximal efforts
+        of its effort; for a submaximal session, its own), ``load_au`` (the session's
         TRIMP; 0 on rest days); at the start of the day: ``fitness_au``, ``fatigue_au``,
-        ``performance_change`` (k_1 g - k_2 h, unclipped), ``effective_critical_speed_mps``
-        (the CS the session is simulated with), ``rpe_offset_cr10`` (c_P h; the session's
+        ``performance_change`` (k_1 (g - g_H) - k_2 (h - h_H), unclipped),
+        ``effective_critical_speed_mps`` (the CS the session is simulated with),
+        ``rpe_offset_cr10`` (c_P (h - h_H); the session's
         ``mental_fatigue`` is this plus its own); and of the session (NaN on rest days):
         ``status``, ``finish_time_s`` [s], ``distance_m`` [m], ``mean_speed_mps`` [m/s],
         ``mean_rpe`` and ``final_rpe`` [CR10], ``mean_heart_rate_bpm`` [bpm],
@@ -427,7 +470,7 @@ class Block:
     simulations
         ``{day: Simulation}`` for every day with a session.
     experience
-        ``{effort: count}`` after the last day, for every effort in the plan.
+        ``{effort: count}`` after the last day, for every maximal effort in the plan.
     final_state
         ``{"fitness_au", "fatigue_au", "performance_change", "effective_critical_speed_mps",
         "rpe_offset_cr10"}`` at the start of the day after the block.
@@ -451,7 +494,7 @@ class Block:
     def experience(self) -> dict[str, float]:
         last = self._experience_by_day[-1]
         return {s.effort: last.get(s.effort, self._start_experience(s.effort))
-                for s in self.sessions if s is not None}
+                for s in self.sessions if s is not None and s.maximal}
 
     def simulate_day(self, day: int, session) -> Simulation:
         """What if the runner did ``session`` on ``day`` instead? Simulated with that day's
@@ -474,8 +517,8 @@ class Block:
             cs = float(self.final_state["effective_critical_speed_mps"])
         else:
             cs = float(self.days["effective_critical_speed_mps"].iloc[day])
-        known = self._experience_by_day[day]
-        experience = known.get(session.effort, self._start_experience(session.effort))
+        experience = _experience_of(session, self._experience_by_day[day],
+                                    self._start_experience)
         return _simulate_session(self.params, session, day, cs, self._offset(day), experience,
                                  self.dt)
 
@@ -572,6 +615,15 @@ def _session_row(sim: Simulation) -> dict:
     }
 
 
+def _experience_of(session: Session, counts: Mapping[str, float], start_experience) -> float:
+    """The experience a session is simulated with: for a maximal effort, the maximal efforts
+    of its effort so far; for a submaximal session, its own modifiers' (default: practised)."""
+    if not session.maximal:
+        base = session.modifiers if session.modifiers is not None else Modifiers()
+        return float(base.experience)
+    return counts.get(session.effort, start_experience(session.effort))
+
+
 def _simulate_session(params: Params, session: Session, day: int, cs: float,
                       rpe_offset: float, experience: float, dt: float) -> Simulation:
     """One session with the day's critical speed [m/s], perceived-effort offset [CR10] and
@@ -603,9 +655,10 @@ def simulate_block(
     """Simulate a block of training: one session (or rest) a day, with experience and
     residual fatigue carried from day to day.
 
-    Day ``n``'s session is simulated with critical speed ``CS (1 + k_1 g - k_2 h)`` and a
-    perceived-effort offset ``c_P h`` from the fitness ``g`` and fatigue ``h`` left by the
-    sessions before it (Banister et al. 1975; Busso 2003; see the module docstring), and
+    Day ``n``'s session is simulated with critical speed ``CS (1 + k_1 (g - g_H) - k_2 (h -
+    h_H))`` and a perceived-effort offset ``c_P (h - h_H)`` from the fitness ``g`` and fatigue
+    ``h`` left by the sessions before it, measured from the steady state ``(g_H, h_H)`` of the
+    runner's habitual load (Banister et al. 1975; Busso 2003; see the module docstring), and
     with the experience of its effort: the number of maximal efforts of the same effort
     before it (Mauger et al. 2009). Then its TRIMP becomes that day's load. Pure: the inputs
     are unchanged.
@@ -613,7 +666,8 @@ def simulate_block(
     Parameters
     ----------
     params
-        The runner on day 0, fresh (:class:`Params`).
+        The runner on day 0, in the steady state of their habitual training
+        (:class:`Params`; see :attr:`TrainingResponse.habitual_load_au`).
     sessions
         The plan, one item a day, day 0 first: ``None`` for a rest day, a protocol
         (:class:`Race`, :class:`TimeTrial`, :class:`TimeToExhaustion`, :class:`FixedRPE`,
@@ -623,7 +677,7 @@ def simulate_block(
         How loads become fitness, fatigue and perceived effort (default
         :class:`TrainingResponse`).
     initial_experience
-        Previous maximal efforts before day 0 [-]: one number for every effort, or
+        Previous maximal efforts before day 0 [-]: one number for every maximal effort, or
         ``{effort: count}`` (efforts not named start at 0). Default: that of
         :class:`Modifiers` (10, well practised), so a one-day block is :func:`simulate`.
     dt
@@ -663,12 +717,12 @@ def simulate_block(
     experience: dict[str, float] = {}
     experience_by_day = []
 
-    state = _ImpulseState()
+    state = baseline = _habitual_state(response)
     rows = []
     simulations: dict[int, Simulation] = {}
     for day, session in enumerate(plan):
         experience_by_day.append(dict(experience))
-        change, cs_change, rpe_offset = _day_effects(state, response)
+        change, cs_change, rpe_offset = _day_effects(state, baseline, response)
         cs = params.critical_speed_mps * (1.0 + cs_change)
         row = {"day": day, "session": "rest", "maximal": False, "experience": math.nan,
                "load_au": 0.0, "fitness_au": state.fitness_au, "fatigue_au": state.fatigue_au,
@@ -677,7 +731,7 @@ def simulate_block(
         row.update(dict.fromkeys(_SESSION_COLUMNS, math.nan))
         load = 0.0
         if session is not None:
-            n_before = experience.get(session.effort, start_experience(session.effort))
+            n_before = _experience_of(session, experience, start_experience)
             sim = _simulate_session(params, session, day, cs, rpe_offset, n_before, dt)
             simulations[day] = sim
             load = session_trimp_au(sim, response)
@@ -690,7 +744,7 @@ def simulate_block(
         state = _next_day(state, load, response)
     experience_by_day.append(dict(experience))
 
-    change, cs_change, rpe_offset = _day_effects(state, response)
+    change, cs_change, rpe_offset = _day_effects(state, baseline, response)
     final_state = {"fitness_au": state.fitness_au, "fatigue_au": state.fatigue_au,
                    "performance_change": change,
                    "effective_critical_speed_mps": params.critical_speed_mps * (1.0 + cs_change),

@@ -731,8 +731,9 @@ def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
 
     From top to bottom: each day's training load [AU] (bars; maximal efforts darker);
     fitness and fatigue [AU]; the effective critical speed [m/s] the day starts with, beside
-    the fresh value; the perceived-effort offset [CR10]. Fitness, fatigue, critical speed and
-    the offset are drawn at the start of each day and of the day after the block.
+    the usual one (of ``Params``: the habitual steady state); the perceived-effort offset
+    [CR10] (0 in the habitual state). Fitness, fatigue, critical speed and the offset are drawn
+    at the start of each day and of the day after the block.
 
     Parameters
     ----------
@@ -745,8 +746,8 @@ def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
     -------
     numpy.ndarray
         The four Axes. Lines are labelled ``"fitness"``, ``"fatigue"``, ``"effective critical
-        speed"``, ``"fresh critical speed"`` and ``"perceived-effort offset"``; the bars
-        ``"training load"``.
+        speed"``, ``"usual critical speed"``, ``"perceived-effort offset"`` and
+        ``"habitual"``; the bars ``"training load"``.
     """
     if axes is None:
         _, axes = plt.subplots(4, 1, figsize=(8.0, 8.0), sharex=True, layout="constrained")
@@ -765,19 +766,19 @@ def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
     colors = np.where(days["maximal"].to_numpy(dtype=bool), "C3", "C0")
     ax_w.bar(days.index.to_numpy(), days["load_au"].to_numpy(), color=colors, width=0.7,
              label="training load")
-    ax_w.set_ylabel(BLOCK_COLUMN_LABELS["load_au"])
+    ax_w.set_ylabel("load, TRIMP [AU]")
     ax_g.plot(x, with_final("fitness_au"), color="C2", marker=".", label="fitness")
     ax_g.plot(x, with_final("fatigue_au"), color="C3", marker=".", label="fatigue")
-    ax_g.set_ylabel("fitness, fatigue [AU]")
+    ax_g.set_ylabel("[AU]")
     ax_cs.plot(x, with_final("effective_critical_speed_mps"), color="C0", marker=".",
                label="effective critical speed")
     ax_cs.axhline(block.params.critical_speed_mps, color="k", lw=0.8, ls="--",
-                  label="fresh critical speed")
-    ax_cs.set_ylabel(BLOCK_COLUMN_LABELS["effective_critical_speed_mps"])
+                  label="usual critical speed")
+    ax_cs.set_ylabel("critical speed [m/s]")
     ax_p.plot(x, with_final("rpe_offset_cr10"), color="C4", marker=".",
               label="perceived-effort offset")
-    ax_p.set_ylabel(BLOCK_COLUMN_LABELS["rpe_offset_cr10"])
-    ax_p.set_ylim(bottom=0.0)
+    ax_p.axhline(0.0, color="k", lw=0.8, ls="--", label="habitual")
+    ax_p.set_ylabel("RPE offset [CR10]")
     ax_p.set_xlabel("day")
     for ax in axes:
         ax.grid(True, alpha=0.3)

@@ -28,9 +28,9 @@ TEST = gv.Race(3000)
 # ---- the impulse-response arithmetic ----------------------------------------------------
 def test_impulse_response_matches_banister_closed_form():
     """kappa = 0 is Banister's model: each load adds w e^{-(n-i)/tau} from the next day."""
-    r = TrainingResponse(fitness_tau_d=40.0, fatigue_tau_d=5.0, fitness_gain_per_au=1e-4,
-                         fatigue_gain_per_au=3e-4, fatigue_growth_per_au=0.0,
-                         fatigue_rpe_per_au=2e-3)
+    r = TrainingResponse(habitual_load_au=0.0, fitness_tau_d=40.0, fatigue_tau_d=5.0,
+                         fitness_gain_per_au=1e-4, fatigue_gain_per_au=3e-4,
+                         fatigue_growth_per_au=0.0, fatigue_rpe_per_au=2e-3)
     w0, w1 = 120.0, 80.0
     df = impulse_response([w0, w1, 0.0, 0.0, 0.0, 0.0], r)
     assert list(df.index) == [0, 1, 2, 3, 4, 5]
@@ -49,7 +49,7 @@ def test_impulse_response_matches_banister_closed_form():
 def test_impulse_response_busso_gain_closed_form():
     """Busso 2003: the fatigue a load leaves is scaled by 1 + kappa x (recent load, its own
     included), the recent load decaying with tau_3."""
-    r = TrainingResponse(fatigue_tau_d=6.0, fatigue_growth_per_au=5e-3,
+    r = TrainingResponse(habitual_load_au=0.0, fatigue_tau_d=6.0, fatigue_growth_per_au=5e-3,
                          fatigue_growth_tau_d=2.0)
     w0, w1 = 100.0, 50.0
     df = impulse_response([w0, w1, 0.0, 0.0], r)
@@ -66,17 +66,43 @@ def test_impulse_response_busso_gain_closed_form():
 
 
 def test_constant_load_is_a_geometric_series():
-    r = TrainingResponse(fatigue_growth_per_au=0.0)
+    r = TrainingResponse(habitual_load_au=0.0, fatigue_growth_per_au=0.0)
     w, n = 90.0, 30
     df = impulse_response([w] * n + [0.0], r)
     q = math.exp(-1 / r.fitness_tau_d)
     assert df.loc[n, "fitness_au"] == pytest.approx(w * q * (1 - q**n) / (1 - q), rel=1e-12)
 
 
+def test_the_block_starts_in_the_habitual_steady_state():
+    """Before day 0 the runner trained H a day: holding H changes nothing; the state is the
+    infinite geometric series, and a rest day decays it (fresher now, less fit later)."""
+    r = TrainingResponse(habitual_load_au=70.0)
+    held = impulse_response([70.0] * 30, r)
+    np.testing.assert_allclose(held["performance_change"], 0.0, atol=1e-12)
+    np.testing.assert_allclose(held["rpe_offset_cr10"], 0.0, atol=1e-12)
+    q1, q2, q3 = (math.exp(-1 / tau) for tau in (42.0, 7.0, 3.0))
+    g_h = 70.0 * q1 / (1 - q1)
+    mu_h = 1 + r.fatigue_growth_per_au * 70.0 / (1 - q3)
+    h_h = mu_h * 70.0 * q2 / (1 - q2)
+    assert held.loc[0, "fitness_au"] == pytest.approx(g_h, rel=1e-12)
+    assert held.loc[0, "fatigue_au"] == pytest.approx(h_h, rel=1e-12)
+    assert held.loc[0, "fatigue_gain"] == pytest.approx(mu_h, rel=1e-12)
+    rest = impulse_response([0.0] * 43, r)
+    assert rest.loc[5, "fitness_au"] == pytest.approx(g_h * q1**5, rel=1e-12)
+    assert rest.loc[5, "fatigue_au"] == pytest.approx(h_h * q2**5, rel=1e-12)
+    expected = (r.fitness_gain_per_au * (g_h * q1**5 - g_h)
+                - r.fatigue_gain_per_au * (h_h * q2**5 - h_h))
+    assert rest.loc[5, "performance_change"] == pytest.approx(expected, rel=1e-12)
+    assert rest.loc[5, "performance_change"] > 0.0      # a few days off: fresher
+    assert rest.loc[5, "rpe_offset_cr10"] < 0.0
+    assert rest.loc[42, "performance_change"] < -0.02   # six weeks off: detrained
+
+
 def test_default_response_shape():
-    """The defaults' documented calibration: one hard session (100 AU) tires for a day, a
-    week of them lowers CS by a few percent, a week of rest after it supercompensates; and
-    with Busso's gain, too much daily load is worse than less (an inverted U)."""
+    """The defaults' documented calibration (from a habitual 60 AU a day): one hard session
+    (100 AU) tires for a day, a week of them lowers CS by a few percent, a week of rest after
+    it supercompensates; and with Busso's gain, too much daily load is worse than less (an
+    inverted U)."""
     r = TrainingResponse()
     one = impulse_response([100.0, 0.0], r)["performance_change"].iloc[-1]
     week = impulse_response([100.0] * 7 + [0.0], r)["performance_change"].iloc[-1]
@@ -200,9 +226,10 @@ def test_experience_persists_across_days_and_rest():
     days = block.days
     assert days.loc[0, "experience"] == 0.0
     assert days.loc[3, "experience"] == 1.0       # kept over two rest days
-    assert days.loc[4, "experience"] == 0.0       # training is another effort, never counted
     assert days.loc[6, "experience"] == 2.0
-    assert block.experience == {"Race 2000 m": 3.0, "Training": 0.0}
+    assert block.experience == {"Race 2000 m": 3.0}
+    # training is submaximal: never counted, and run with its own (practised) experience
+    assert days.loc[4, "experience"] == gv.Modifiers().experience
     # simulate_day sees the experience of that day, and efforts are kept apart
     assert block.simulate_day(2, trial).modifiers.experience == 1.0
     assert block.simulate_day(7, trial).modifiers.experience == 3.0
