@@ -73,9 +73,16 @@ class Course:
 
     @classmethod
     def hill(cls, length_m: float, grade: float, start_m: float, total_m: float) -> Course:
-        """A flat course of ``total_m`` with one straight climb (or descent)."""
-        d = [0.0, start_m, start_m + length_m, max(total_m, start_m + length_m + 1.0)]
+        """A flat course of ``total_m`` with one straight climb (or descent) of ``length_m``
+        at ``grade`` starting at ``start_m`` (0: from the start line) [m]."""
+        if not (length_m > 0.0 and start_m >= 0.0):
+            raise ValueError(f"Course.hill: length_m must be > 0 and start_m >= 0, got "
+                             f"{length_m!r} and {start_m!r}")
+        top = start_m + length_m
+        d = [0.0, start_m, top, max(total_m, top + 1.0)]
         z = [0.0, 0.0, grade * length_m, grade * length_m]
+        if start_m == 0.0:  # the climb starts at the line
+            d, z = d[1:], z[1:]
         return cls(tuple(d), tuple(z))
 
     def grade_arrays(self) -> tuple[np.ndarray, np.ndarray]:

@@ -64,6 +64,12 @@ def test_environment_and_course_validation():
     course = gv.Course.hill(500.0, 0.05, 1000.0, 5000.0)
     starts, grades = course.grade_arrays()
     assert grades[1] == pytest.approx(0.05) and grades[-1] == 0.0
+    from_line = gv.Course.hill(500.0, 0.05, 0.0, 5000.0)  # a climb straight from the start
+    starts, grades = from_line.grade_arrays()
+    assert starts[0] == 0.0 and grades[0] == pytest.approx(0.05) and grades[-1] == 0.0
+    assert from_line.distance_m[-1] == 5000.0
+    with pytest.raises(ValueError, match="start_m >= 0"):
+        gv.Course.hill(500.0, 0.05, -10.0, 5000.0)
     with pytest.raises(ValueError, match="45 %"):
         gv.Course((0.0, 10.0), (0.0, 8.0))
 
