@@ -5,7 +5,9 @@ logs, and fit the model to them. The public names are listed in ``__all__``; see
 for a tour.
 """
 
+from governor import studies
 from governor.batch import fit_many
+from governor.block import Block, Session, TrainingResponse, impulse_response, simulate_block
 from governor.fitting import FitResult, fit
 from governor.io import Activity, LogError, read_log
 from governor.params import ELITE, RECREATIONAL, TRAINED, Params
@@ -32,4 +34,6 @@ __all__ = [
     "simulate", "Simulation",
     "read_log", "Activity", "LogError",
     "fit", "FitResult", "fit_many",
+    "simulate_block", "Block", "Session", "TrainingResponse", "impulse_response",
+    "studies",
 ]

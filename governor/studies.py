@@ -55,9 +55,21 @@ from governor.params import ELITE, TRAINED, Params
 from governor.scenario import Environment, Feedback, Modifiers, Race, TimeTrial
 from governor.simulate import Simulation, simulate
 
-#: Folder of the published race splits (``distance_m,elapsed_s`` after one comment line
-#: naming the race, athlete, date and source).
-RACES_DIR = Path(__file__).resolve().parents[1] / "data" / "races"
+
+def _find_races_dir() -> Path:
+    """``data/races`` of the source tree; for an installed (not editable) package, that of
+    the project folder the session runs in (its root, or ``notebooks/`` inside it)."""
+    candidates = [Path(__file__).resolve().parents[1] / "data" / "races",
+                  Path.cwd() / "data" / "races", Path.cwd().parent / "data" / "races"]
+    for folder in candidates:
+        if any(folder.glob("*.csv")):
+            return folder
+    return candidates[0]
+
+
+#: Folder of the published race splits (the project's ``data/races``: ``distance_m,
+#: elapsed_s`` after one comment line naming the race, athlete, date and source).
+RACES_DIR = _find_races_dir()
 
 
 # ----------------------------------------------------------------------------------------
