@@ -422,7 +422,9 @@ def _run_log(job: Job, options: Options, row: dict) -> None:
                      effort=_effort(options, job.effort), temperature_c=temperature,
                      starts=options.starts, seed=options.seed)
     except ValueError as exc:  # fit's refusals: too short, nothing to fit ...
-        _error(row, "skipped", exc, str(exc).removeprefix("fit: "))
+        where = str(job.label)
+        reason = str(exc).removeprefix("fit: ").replace(where, os.path.basename(where))
+        _error(row, "skipped", exc, reason)
         row["error_type"] = "NotFittable"
         return
     _fill_fit(row, result)
@@ -841,7 +843,8 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
              scheduler=None, resume: bool = False, overwrite: bool = False, group_by=None,
              effort: str = "auto", temperature_c: float | None = None,
              params: Params | None = None, vary: Sequence[str] | None = None,
-             starts: int = 8, seed: int = 0, progress: bool = True) -> pd.DataFrame:
+             starts: int = 8, seed: int = 0, exclude: Iterable[str | os.PathLike] = (),
+             progress: bool = True) -> pd.DataFrame:
     """Fit many logs in parallel, one row per log (and per athlete when grouped).
 
     Parameters
@@ -874,6 +877,9 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
         Air temperature of the logs [degC] (default: what :func:`governor.fit` assumes).
     params, vary, starts, seed
         As for :func:`governor.fit`.
+    exclude
+        Files or folders to leave out of the search (a manifest or truth table kept beside
+        the logs, say). ``out`` and its parts are always left out.
     progress
         Show a progress bar (on stderr).
 
@@ -912,7 +918,9 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
     options = Options(effort=effort, temperature_c=temperature_c,
                       params=params if params is not None else TRAINED,
                       vary=tuple(vary) if vary is not None else None, starts=starts, seed=seed)
-    exclude = [] if out is None else [out, f"{out}.parts"]
+    exclude = [*exclude] + ([] if out is None else [out, f"{out}.parts"])
+    if isinstance(group_by, str | os.PathLike) and group_by != "folder":
+        exclude.append(group_by)  # the manifest is not a log
     items, problems = discover(sources, exclude=exclude)
     if not items:
         raise ValueError("fit_many: nothing to fit: " + "; ".join(problems or ["no sources"]))

@@ -248,7 +248,7 @@ def _fit(args: argparse.Namespace) -> int:
                          scheduler=args.scheduler, resume=args.resume,
                          overwrite=args.overwrite, group_by=group_by, effort=args.effort,
                          temperature_c=args.temperature, params=PARAMETER_SETS[args.set],
-                         progress=not args.quiet)
+                         exclude=args.exclude, progress=not args.quiet)
     except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -387,6 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="group logs by athlete (the folder they are in, or a CSV with "
                             "columns file,athlete[,effort,temperature_c]) and also fit "
                             "each athlete's logs jointly")
+    fitp.add_argument("--exclude", action="append", default=[], metavar="PATH",
+                      help="leave this file or folder out (repeatable)")
     fitp.add_argument("--temperature", type=float, metavar="C",
                       help="air temperature of the logs [°C] (default: 15, and said so)")
     fitp.add_argument("--set", type=str.lower, choices=list(PARAMETER_SETS),

@@ -130,6 +130,23 @@ def test_csv_output_round_trips(tmp_path):
     pd.testing.assert_frame_equal(batch.read_results(out), table)
 
 
+def test_exclude_leaves_files_and_folders_out(tmp_path, capsys):
+    logs = mixed_folder(tmp_path / "logs")
+    (logs / "extra").mkdir()
+    (logs / "extra" / "truth.csv").write_text("runner,cs\na,4.5\n")
+    table = gv.fit_many(logs, exclude=[logs / "extra", logs / "notes.csv", logs / "short.csv"],
+                        workers=0, progress=False, vary=["heart_rate_tau_rise_s"])
+    names = {Path(f).name for f in table["file"]}
+    assert names.isdisjoint({"truth.csv", "notes.csv", "short.csv"})
+    assert "photo.fit" in names
+    code = main(["fit", str(logs / "short.csv"), str(logs / "notes.csv"), "--out",
+                 str(tmp_path / "r.csv"), "--workers", "0", "--exclude", str(logs / "notes.csv")])
+    assert code == 0
+    table = batch.read_results(tmp_path / "r.csv")
+    assert table["file"].tolist() == [str(logs / "short.csv")]
+    assert table["error"].iloc[0] == "short.csv has under 2 minutes of moving data"
+
+
 def test_sources_paths_globs_folders_and_activities(tmp_path):
     logs = mixed_folder(tmp_path / "logs")
     items, problems = batch.discover([logs, str(logs / "*.csv"), logs / "README.txt",
@@ -346,8 +363,8 @@ def test_a_manifest_names_athletes_and_efforts(tmp_path):
     manifest = tmp_path / "manifest.csv"
     manifest.write_text("file,athlete,effort\na.csv,cy,training\nb.csv,cy,\n"
                         "notes.csv,cy,\n")
-    table = gv.fit_many([tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "notes.csv"],
-                        group_by=manifest, workers=0, progress=False)
+    table = gv.fit_many(tmp_path, group_by=manifest, workers=0, progress=False)
+    assert "manifest.csv" not in {Path(f).name for f in table["file"]}, "not a log"
     joint = table[table["level"] == "athlete"].iloc[0]
     assert joint["status"] == "ok" and joint["n_logs"] == 2
     assert "notes.csv (unreadable)" in joint["warnings"]

@@ -204,11 +204,11 @@ def read_csv(path: Path, data: bytes, *, units: dict | None = None,
     data_quantities = set(found) - {"timestamp", "elapsed"}
     if not ({"timestamp", "elapsed"} & set(found)) or not data_quantities:
         cols = ", ".join(map(str, df.columns[:30]))
-        missing = "a time column" if not ({"timestamp", "elapsed"} & set(found)) else \
-            "any activity data column"
+        missing = "no time column" if not ({"timestamp", "elapsed"} & set(found)) else \
+            "no activity data column"
         raise UnrecognisedColumnsError(
             path,
-            f"CSV columns not recognised (no {missing}). Found: [{cols}]. "
+            f"CSV columns not recognised ({missing}). Found: [{cols}]. "
             f"Accepted names (any case/spacing, unit in brackets allowed): {accepted}",
         )
     notes: list[str] = []
