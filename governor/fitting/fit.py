@@ -412,6 +412,108 @@ def baselines(params: Params, logs: Sequence[LogData], governor_speed: Sequence[
     return table.sort_values("aic")
 
 
+# ---- the search ------------------------------------------------------------------------
+#: D' [m] of the starts spread along and across the D'-margin valley.
+SPREAD_D_PRIME_M = (90.0, 160.0, 260.0, 420.0, 650.0)
+#: How many of the screened starts are refined (the best final misfit wins).
+REFINED_STARTS = 3
+
+
+def _curve_start(base: Params, activities) -> Params | None:
+    """Critical speed and D' from the logs' mean-maximal grade-adjusted-speed curve
+    (DESIGN §5), inside their bounds; None if the curve gives none."""
+    curve = pd.concat([mean_maximal_speed(a) for a in activities], axis=1).max(axis=1)
+    start = critical_speed_from_curve(curve.index.to_numpy(), curve.to_numpy())
+    if start is None:
+        return None
+    cs, dp = start
+    lo, hi = Params.bounds("critical_speed_mps")
+    dlo, dhi = Params.bounds("d_prime_m")
+    if not (lo < cs < hi and dlo < dp < dhi):
+        return None
+    return base.replace(critical_speed_mps=cs, d_prime_m=dp,
+                        v_max_mps=max(base.v_max_mps, cs + 1.0))
+
+
+def _candidates(problem: _Problem, base: Params, activities, starts: int,
+                seed: int) -> tuple[list[np.ndarray], int]:
+    """Starting points to screen, in the fit's scaled space: the given values first; with
+    several logs and critical speed varied, the point the mean-maximal curve gives (a
+    candidate, not an override: a governed runner never spends all of D' in a race, so the
+    curve reads D' low); points spread over D' (DESIGN §5: D' and the reserve margin trade
+    off, a larger D' held back by a larger margin running much the same race), each once
+    with the given margin and once with the margin that keeps the D' spent, (1 - margin)
+    D', as given; and ``starts - 1`` seeded random points near the given values (10 % of
+    each range apart)."""
+    names = problem.names
+    u_given = problem.to_u(base)
+    out = [u_given]
+    anchors = [base]
+    if len(activities) > 1 and "critical_speed_mps" in names:
+        curve = _curve_start(base, activities)
+        if curve is not None:
+            out.append(problem.to_u(curve))
+            anchors.append(curve)
+    if "d_prime_m" in names:
+        for anchor in anchors:
+            spent = (1.0 - anchor.reserve_margin) * anchor.d_prime_m
+            m_hi = Params.bounds("reserve_margin")[1]
+            for d_prime in SPREAD_D_PRIME_M:
+                across = anchor.replace(d_prime_m=d_prime)
+                out.append(problem.to_u(across))
+                if "reserve_margin" in names:
+                    margin = float(np.clip(1.0 - spent / d_prime, 0.0, 0.95 * m_hi))
+                    out.append(problem.to_u(across.replace(reserve_margin=margin)))
+    rng = np.random.default_rng(seed)
+    out += [np.clip(u_given + rng.normal(0.0, 0.1, u_given.size), 0.0, 1.0)
+            for _ in range(max(1, int(starts)) - 1)]
+    unique: list[np.ndarray] = []
+    for u in out:
+        if not any(np.allclose(u, v, atol=1e-9) for v in unique):
+            unique.append(u)
+    return unique, len(anchors)
+
+
+def _search(problem: _Problem, candidates: Sequence[np.ndarray], n_anchors: int,
+            warnings: list[str]):
+    """Screen the candidates by their misfit, refine some, and return the refinement with
+    the lowest misfit and the start it came from (None, None if every start failed).
+
+    Without D' varied, the best-screened start is refined. With D' varied, the misfit has
+    a long valley (D' against the margin) whose floor is rough at the scale of the
+    simulation's numerical noise, so a refinement stops near where it started along it, and
+    the start that screens best need not end lowest: the first ``n_anchors`` candidates
+    (the given values, and the data-driven start) are refined, and the best-screened of
+    the rest, up to :data:`REFINED_STARTS` in all."""
+    costs = []
+    for u in candidates:
+        try:
+            costs.append(float(np.sum(problem(u) ** 2)))
+        except (ValueError, RuntimeError) as exc:  # a start that breaks the model
+            warnings.append(f"a start failed: {exc}")
+            costs.append(math.inf)
+    # with D' varied, the given start and the data-driven one (the first n_anchors) are
+    # always refined, then the best-screened of the rest
+    ranked = [i for i in np.argsort(costs, kind="stable") if np.isfinite(costs[i])]
+    if "d_prime_m" not in problem.names:  # no valley to search along: the best start
+        ranked, n_anchors = ranked[:1], 0
+    order = [i for i in ranked if i < n_anchors]
+    order += [i for i in ranked if i >= n_anchors][:max(REFINED_STARTS - len(order), 1)]
+    best, u0 = None, None
+    for i in order:
+        try:
+            res = least_squares(problem, candidates[i], bounds=(0.0, 1.0), diff_step=1e-3,
+                                x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
+                                max_nfev=50 * (1 + candidates[i].size))
+        except (ValueError, RuntimeError) as exc:
+            warnings.append(f"the refinement failed: {exc}")
+            continue
+        if best is None or res.cost < best.cost:
+            best, u0 = res, candidates[i]
+    return best, u0
+
+
+
 # ---- fit -------------------------------------------------------------------------------
 def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] | None = None,
         effort: str | Sequence[str | None] | None = None,
@@ -426,8 +528,9 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         (one athlete: the varied parameters are shared across the logs).
     params
         Starting and held values (default :data:`governor.TRAINED`). With several logs
-        that include a maximal effort, critical speed and D' start from the logs'
-        mean-maximal grade-adjusted-speed curve.
+        and critical speed varied, the logs' mean-maximal grade-adjusted-speed curve gives
+        another start for critical speed and D' (one candidate among the starts, not a
+        replacement: a governed runner never spends all of D', so the curve reads D' low).
     vary
         Names of the parameters to fit; default: what the logs can inform (heart-rate
         kinetics with heart rate; critical speed and D' with a maximal effort; the reserve
@@ -438,9 +541,12 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     temperature_c
         Air temperature of each log [degC]; None assumes 15 degC (and says so).
     starts, seed
-        Number of starting points (the first is ``params``; the others are seeded random
-        points near it, 10 % of each range apart) and the seed. All are screened by their
-        cost and the best is refined.
+        Number of starting points near ``params`` (the first is ``params``; the others are
+        seeded random points, 10 % of each range apart) and the seed. With D' varied, points
+        spread over D' (with the given margin, and with the margin that keeps the D' spent)
+        and the curve's start join them. All are screened by their misfit; the best is
+        refined, and with D' varied also ``params`` and the curve's start (up to
+        :data:`REFINED_STARTS` refinements), and the lowest misfit wins.
     with_baselines
         Also fit the baselines (constant pace, CS/D' without a governor, Riegel).
 
@@ -471,43 +577,11 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         problem = _Problem(base, names, logs)
         return _failed(base, names, logs, "nothing these logs can identify: no heart rate "
                        "and no maximal effort (give effort= or vary=)", warnings, problem, t0)
-    # a data-driven start for CS and D' from the mean-maximal curve across logs
-    if n > 1 and "critical_speed_mps" in names:
-        curve = pd.concat([mean_maximal_speed(a) for a in activities], axis=1).max(axis=1)
-        start = critical_speed_from_curve(curve.index.to_numpy(), curve.to_numpy())
-        if start is not None:
-            cs, dp = start
-            lo, hi = Params.bounds("critical_speed_mps")
-            dlo, dhi = Params.bounds("d_prime_m")
-            if lo < cs < hi and dlo < dp < dhi:
-                base = base.replace(critical_speed_mps=cs, d_prime_m=dp,
-                                    v_max_mps=max(base.v_max_mps, cs + 1.0))
     problem = _Problem(base, names, logs)
-    u0 = problem.to_u(base)
-    # several starts: the given values and seeded points around them are screened by their
-    # cost, and the best is refined to convergence
-    rng = np.random.default_rng(seed)
-    candidates = [u0] + [np.clip(u0 + rng.normal(0.0, 0.1, u0.size), 0.0, 1.0)
-                         for _ in range(max(1, int(starts)) - 1)]
-    costs = []
-    for u in candidates:
-        try:
-            costs.append(float(np.sum(problem(u) ** 2)))
-        except (ValueError, RuntimeError) as exc:  # a start that breaks the model
-            warnings.append(f"a start failed: {exc}")
-            costs.append(math.inf)
-    best = None
-    if np.isfinite(min(costs)):
-        u_start = candidates[int(np.argmin(costs))]
-        try:
-            best = least_squares(problem, u_start, bounds=(0.0, 1.0), diff_step=1e-3,
-                                 x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
-                                 max_nfev=50 * (1 + u0.size))
-        except (ValueError, RuntimeError) as exc:
-            warnings.append(f"the refinement failed: {exc}")
+    candidates, n_anchors = _candidates(problem, base, activities, starts, seed)
+    best, u0 = _search(problem, candidates, n_anchors, warnings)
     if best is None:
         return _failed(base, names, logs, "every start failed", warnings, problem, t0)
-    u0 = candidates[int(np.argmin(costs))]
     fitted = problem.params(best.x)
     blocks = problem.blocks(best.x)
     r = np.concatenate(blocks)
