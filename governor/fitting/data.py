@@ -20,6 +20,9 @@ DEFAULT_TEMPERATURE_C = 15.0
 INTENT_SEGMENT_S = 10.0
 #: Samples of a race this close to a stop are left out [s]: resampling interpolates them.
 STOP_MARGIN_S = 3
+#: Least noise of speed [m/s] and of heart rate [bpm] a log is given.
+SPEED_SIGMA_FLOOR = 0.05
+HEART_RATE_SIGMA_FLOOR = 1.0
 
 
 @dataclass
@@ -33,8 +36,8 @@ class LogData:
     distance_m: np.ndarray        # distance along the course [m], starting at 0
     speed_mps: np.ndarray         # observed speed [m/s]; grade-adjusted for training logs
     heart_rate_bpm: np.ndarray    # observed heart rate [bpm] (NaN where absent)
-    speed_sigma: float            # noise of speed [m/s]
-    heart_rate_sigma: float       # noise of heart rate [bpm]
+    speed_sigma: float            # noise of speed [m/s]: robust_noise, then fit's residuals
+    heart_rate_sigma: float       # noise of heart rate [bpm]: likewise
     course: Course
     environment: Environment
     protocol: object
@@ -55,7 +58,13 @@ class LogData:
 
 def robust_noise(values: np.ndarray, window: int = 31, floor: float = 0.0) -> float:
     """Noise of a signal [its unit]: 1.4826 x the median absolute deviation of the signal
-    from its running median over ``window`` samples (robust to real changes of pace)."""
+    from its running median over ``window`` samples (robust to real changes of pace).
+
+    A first estimate only: the running median follows noise that stays correlated over
+    more than a few samples, so for autocorrelated noise (speed derived from smoothed GPS
+    positions) it reads low, about half the true noise for a GPX file's speed.
+    :func:`governor.fit` therefore refits with each log's noise taken from its own
+    residuals (their root-mean-square) after a first fit weighted by this estimate."""
     x = pd.Series(values, dtype=float)
     trend = x.rolling(window, center=True, min_periods=window // 2).median()
     dev = (x - trend).abs().dropna()
@@ -205,8 +214,9 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
     return LogData(
         name=name, effort=effort, effort_detected=detected, time_s=time, distance_m=dist,
         speed_mps=speed, heart_rate_bpm=hr,
-        speed_sigma=robust_noise(speed, floor=0.05),
-        heart_rate_sigma=robust_noise(hr, floor=1.0) if np.isfinite(hr).any() else math.nan,
+        speed_sigma=robust_noise(speed, floor=SPEED_SIGMA_FLOOR),
+        heart_rate_sigma=(robust_noise(hr, floor=HEART_RATE_SIGMA_FLOOR)
+                          if np.isfinite(hr).any() else math.nan),
         course=course, environment=environment, protocol=protocol, notes=notes,
     )
 

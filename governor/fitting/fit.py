@@ -17,14 +17,20 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from governor.fitting.data import LogData, critical_speed_from_curve, prepare
+from governor.fitting.data import (
+    HEART_RATE_SIGMA_FLOOR,
+    SPEED_SIGMA_FLOOR,
+    LogData,
+    critical_speed_from_curve,
+    prepare,
+)
 from governor.io.metrics import mean_maximal_speed
 from governor.model import A_V, HR, S
 from governor.params import TRAINED, Params
@@ -514,6 +520,34 @@ def _search(problem: _Problem, candidates: Sequence[np.ndarray], n_anchors: int,
 
 
 
+def _noise_from_residuals(problem: _Problem, u: np.ndarray) -> list[LogData]:
+    """The logs with their speed and heart-rate noise set to the root-mean-square of their
+    own residuals at ``u`` (floored as in :func:`~governor.fitting.data.prepare`).
+
+    The first-pass noise (:func:`~governor.fitting.data.robust_noise`, around a running
+    median) follows noise that is autocorrelated over more than a few samples, as speed
+    derived from smoothed GPS positions is, and so underestimates it: the same run as a GPX
+    file got about half the noise of its CSV copy, and four times the weight in a joint
+    fit. The residuals of a fit have the scale the weighting is for, whatever their
+    autocorrelation; a log the model fits less well also counts for less (a variance
+    component per log and signal, as in feasible weighted least squares).
+    """
+    p = problem.params(u)
+    out = []
+    for log in problem.logs:
+        r_v, r_hr = log_residuals(p, log, governor=problem.governor, heart=problem.heart)
+        changes = {}
+        r_v = r_v[np.isfinite(r_v)] * log.speed_sigma
+        if r_v.size >= 10:
+            changes["speed_sigma"] = max(float(np.sqrt(np.mean(r_v**2))), SPEED_SIGMA_FLOOR)
+        r_hr = r_hr[np.isfinite(r_hr)] * log.heart_rate_sigma
+        if r_hr.size >= 10:
+            changes["heart_rate_sigma"] = max(float(np.sqrt(np.mean(r_hr**2))),
+                                              HEART_RATE_SIGMA_FLOOR)
+        out.append(replace(log, **changes))
+    return out
+
+
 # ---- fit -------------------------------------------------------------------------------
 def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] | None = None,
         effort: str | Sequence[str | None] | None = None,
@@ -582,6 +616,18 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     best, u0 = _search(problem, candidates, n_anchors, warnings)
     if best is None:
         return _failed(base, names, logs, "every start failed", warnings, problem, t0)
+    # second pass: each log weighted by its own residuals' scale, and refined from there
+    logs = _noise_from_residuals(problem, best.x)
+    evaluations = problem.evaluations
+    problem = _Problem(base, names, logs)
+    problem.evaluations = evaluations
+    try:
+        best = least_squares(problem, best.x, bounds=(0.0, 1.0), diff_step=1e-3,
+                             x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
+                             max_nfev=50 * (1 + best.x.size))
+    except (ValueError, RuntimeError) as exc:
+        return _failed(base, names, logs, f"the reweighted refinement failed: {exc}",
+                       warnings, problem, t0)
     fitted = problem.params(best.x)
     blocks = problem.blocks(best.x)
     r = np.concatenate(blocks)

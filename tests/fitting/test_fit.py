@@ -234,3 +234,25 @@ def test_a_log_without_elevation_or_heart_rate_columns(athlete_logs):
     result = gv.fit(bare, effort="race", temperature_c=20.0)
     assert result.success
     assert set(result.varied) == {"critical_speed_mps", "d_prime_m", "reserve_margin"}
+
+
+def test_the_same_run_as_gpx_and_csv_gets_comparable_weights(tmp_path):
+    """Speed derived from smoothed GPS positions (GPX) has autocorrelated noise that a
+    running-median estimate reads at about half its size; the fit weights each log by its
+    own residuals, so the same run counts about as much in either format."""
+    from governor.fitting.data import prepare, robust_noise
+    from governor.fitting.synthetic import _recorded, _write
+
+    log = synthetic_log(TRUTH, gv.Race(3000.0), seed=12)
+    frame = _recorded(log, pd.Timestamp("2026-04-06 07:30:00", tz="UTC"))
+    sigma, first_pass = {}, {}
+    for suffix in ("gpx", "csv"):
+        _write(frame, tmp_path / f"race.{suffix}")
+        activity = gv.read_log(tmp_path / f"race.{suffix}")
+        result = gv.fit(activity, effort="race", temperature_c=15.0, with_baselines=False)
+        sigma[suffix] = result.logs[0].speed_sigma
+        first_pass[suffix] = robust_noise(prepare(activity, effort="race").speed_mps)
+    assert sigma["gpx"] == pytest.approx(sigma["csv"], rel=0.25)
+    # the running-median estimate alone would weigh the GPX copy several times more
+    assert (sigma["csv"] / sigma["gpx"]) ** 2 < 1.6
+    assert (first_pass["csv"] / first_pass["gpx"]) ** 2 > 2.5
