@@ -503,7 +503,8 @@ class _Store:
     the parts are removed. ``out=None`` keeps rows in memory only."""
 
     def __init__(self, out: str | os.PathLike | None, fingerprint: str, *, resume: bool,
-                 overwrite: bool) -> None:
+                 overwrite: bool, dry: bool = False) -> None:
+        """``dry``: only check the options and what is on disk; write and remove nothing."""
         self.rows: dict[str, list[dict]] = {}
         self.fingerprint = fingerprint
         self.out = None if out is None else Path(out)
@@ -520,6 +521,10 @@ class _Store:
         if has_old and not (resume or overwrite):
             raise ValueError(f"fit_many: {self.out} (or its parts) already exists: resume "
                              "it, or overwrite it")
+        if dry:
+            if resume and has_old:
+                self._load(fingerprint)
+            return
         if overwrite and not resume:
             self._remove_parts()
             with contextlib.suppress(FileNotFoundError):
@@ -926,25 +931,28 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
         raise ValueError("fit_many: nothing to fit: " + "; ".join(problems or ["no sources"]))
     jobs = plan(items, group_by=group_by)
     fingerprint = options.fingerprint()
-    store = _Store(out, fingerprint, resume=resume, overwrite=overwrite)
+    store = _Store(out, fingerprint, resume=resume, overwrite=overwrite, dry=True)
+    client, own = _client(scheduler) if scheduler is not None else (None, False)
+    try:
+        store = _Store(out, fingerprint, resume=resume, overwrite=overwrite)
+    except BaseException:
+        if own:
+            client.close()
+        raise
     bar = _Progress(len(jobs), sum(store.done(j.key) for j in jobs), progress)
     for problem in problems:
         bar.note(problem)
     try:
-        if scheduler is None:
+        if client is None:
             n = workers if workers is not None else _cores()
             _run(jobs, options, store, lambda: _local_pool(n), max(2 * n, 1), bar)
         else:
-            client, own = _client(scheduler)
-            try:
-                n = max(sum(client.nthreads().values()), 1)
-                _run(jobs, options, store, lambda: client.get_executor(pure=False), 2 * n,
-                     bar)
-            finally:
-                if own:
-                    client.close()
+            n = max(sum(client.nthreads().values()), 1)
+            _run(jobs, options, store, lambda: client.get_executor(pure=False), 2 * n, bar)
     finally:
         bar.close()
+        if own:
+            client.close()
     return store.table([j.key for j in jobs])
 
 

@@ -438,3 +438,13 @@ def test_a_script_without_a_main_guard_gets_a_clear_error(tmp_path):
                           timeout=300, cwd=tmp_path)
     assert done.returncode != 0
     assert "BatchError" in done.stderr and 'if __name__ == "__main__":' in done.stderr
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_nothing(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    out = tmp_path / "r.csv"
+    code = main(["fit", str(INTERVALS), "--scheduler", "tcp://127.0.0.1:9", "--out", str(out),
+                 "--quiet"])
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert not out.exists() and not Path(f"{out}.parts").exists()
