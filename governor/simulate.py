@@ -49,7 +49,8 @@ class Simulation:
         governor's three limits ``reserve_feasible_mps``, ``thermal_feasible_mps``,
         ``perceptual_mps``) and ``pace_s_per_km``. Built on first access.
     status
-        ``"finished"``, ``"exhausted"``, ``"stopped"`` or ``"time limit"``.
+        ``"finished"``, ``"exhausted"``, ``"stopped"``, ``"hyperthermia"`` (the true core
+        reached the critical thermal maximum) or ``"time limit"``.
     params, protocol, course, environment, feedback, modifiers, solver
         What was simulated (unchanged inputs).
     extras

@@ -13,6 +13,10 @@ Ending rules (status codes):
 ``STOPPED``
     the runner stops: on an imposed pace, perceived exertion runs past the template's
     tolerance; in an RPE clamp, speed falls below the stated fraction of its settled value;
+``HYPERTHERMIA``
+    the true core temperature reaches the critical thermal maximum
+    (:data:`governor.physiology.thermal.CRITICAL_CORE_C`): heat illness ends any effort,
+    whatever the governor believes (the last row is interpolated to that temperature);
 ``TIME_LIMIT``
     the protocol's time limit passes first.
 
@@ -33,21 +37,24 @@ from governor.model import (
     A_V,
     N_AUX,
     N_STATE,
+    TC,
     X_DIST,
     X_GOV,
     X_KIND,
     S,
     evaluate,
 )
+from governor.physiology.thermal import CRITICAL_CORE_C
 from governor.scenario import FIXED_RPE, RACE, TIME_TO_EXHAUSTION, TRAINING
 
-RUNNING, FINISHED, EXHAUSTED, STOPPED, TIME_LIMIT, NUMERICAL_ERROR = 0, 1, 2, 3, 4, 5
+RUNNING, FINISHED, EXHAUSTED, STOPPED, TIME_LIMIT, NUMERICAL_ERROR, HYPERTHERMIA = range(7)
 STATUS_NAMES = {
     FINISHED: "finished",
     EXHAUSTED: "exhausted",
     STOPPED: "stopped",
     TIME_LIMIT: "time limit",
     NUMERICAL_ERROR: "numerical error",
+    HYPERTHERMIA: "hyperthermia",
 }
 
 
@@ -58,13 +65,21 @@ def _check_end(kind, gov, t, y_old, y_new, aux, p, limit_s, natural_end_s, settl
     for i in range(y_new.size):
         if not math.isfinite(y_new[i]):
             return NUMERICAL_ERROR, 1.0
+    hot = y_new[TC] >= CRITICAL_CORE_C
+    f_hot = 1.0
+    if hot:
+        dc = y_new[TC] - y_old[TC]
+        f_hot = min(max((CRITICAL_CORE_C - y_old[TC]) / dc if dc > 0.0 else 1.0, 0.0), 1.0)
     if kind == RACE:
         dist = p[X_DIST]
         if y_new[S] >= dist:
             ds = y_new[S] - y_old[S]
-            f = (dist - y_old[S]) / ds if ds > 0.0 else 1.0
-            return FINISHED, min(max(f, 0.0), 1.0)
-    elif kind == TIME_TO_EXHAUSTION:
+            f = min(max((dist - y_old[S]) / ds if ds > 0.0 else 1.0, 0.0), 1.0)
+            if not hot or f <= f_hot:
+                return FINISHED, f
+    if hot:
+        return HYPERTHERMIA, f_hot
+    if kind == TIME_TO_EXHAUSTION:
         if aux[A_EXMARGIN] < 0.0:
             return EXHAUSTED, 1.0
         if gov and aux[A_TOLMARGIN] < 0.0:
@@ -145,8 +160,8 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
             v_settle = aux[A_V]
         status, frac = _check_end(kind, gov, t_new, y, tmp, aux, p, limit_s, natural_end_s,
                                   settle_s, stop_fraction, v_settle)
-        if status == FINISHED and frac < 1.0:
-            # interpolate the last row to the finish line
+        if frac < 1.0:
+            # interpolate the last row to the finish line (or to the critical core)
             t_new = t + frac * h
             for i in range(n):
                 tmp[i] = y[i] + frac * (tmp[i] - y[i])
@@ -215,6 +230,9 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
         evaluate(t, np.ascontiguousarray(y), *args, dy, aux)
         return aux
 
+    def hot(t, y):
+        return y[TC] - CRITICAL_CORE_C
+
     events = []
     if kind == RACE:
         def finish(t, y):
@@ -228,9 +246,10 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
             def stopped(t, y):
                 return aux_at(t, y)[A_TOLMARGIN]
             events.append((stopped, STOPPED))
+    events.append((hot, HYPERTHERMIA))
     for fn, _ in events:
         fn.terminal = True
-        fn.direction = -1 if fn.__name__ != "finish" else 1
+        fn.direction = 1 if fn.__name__ in ("finish", "hot") else -1
 
     end_s = min(limit_s, natural_end_s)
     legs = [(0.0, end_s)]
@@ -240,7 +259,7 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
     y_start = np.asarray(y0, dtype=float)
     status = RUNNING
     for leg, (t0, t1) in enumerate(legs):
-        evs = [fn for fn, _ in events]
+        leg_events = events
         if kind == FIXED_RPE and leg == 1:
             v_settle = aux_at(t0, y_start)[A_V]
             frac = stop_fraction
@@ -249,7 +268,8 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
                 return aux_at(t, y)[A_V] - frac * v_settle
             slow.terminal = True
             slow.direction = -1
-            evs = [slow]
+            leg_events = [(slow, STOPPED), (hot, HYPERTHERMIA)]
+        evs = [fn for fn, _ in leg_events]
         grid = np.arange(t0, t1, dt)
         if grid.size == 0 or grid[-1] < t1 - 1e-9:
             grid = np.append(grid, t1)
@@ -271,7 +291,7 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
         ts.append(t_leg)
         ys.append(y_leg)
         if hit is not None:
-            status = events[hit][1] if not (kind == FIXED_RPE and leg == 1) else STOPPED
+            status = leg_events[hit][1]
             break
         y_start = y_leg[-1]
     t = np.concatenate(ts)

@@ -108,3 +108,31 @@ def test_recruitment_respects_the_ceiling_with_governor_off():
     off, on = sim.summary(), governed.summary()
     assert off["first_km_s"] < off["last_km_s"]
     assert off["reserve_left_fraction"] < 0.5 * on["reserve_left_fraction"]
+
+
+@pytest.mark.parametrize("protocol", [
+    gv.Race(10000.0),
+    gv.FixedRPE(9.0, duration_s=3600.0),
+    gv.Training.steady(3600.0, target_speed_mps=4.5),
+    gv.TimeToExhaustion(3.0, time_limit_s=3600.0),
+], ids=["race", "fixed_rpe", "imposed_pace", "time_to_exhaustion"])
+def test_hyperthermia_ends_any_effort_at_the_critical_core(protocol):
+    """In 40 degC saturated air no protocol runs on past the critical thermal maximum: the
+    effort ends there, its last row interpolated to it, in the compiled integrator and the
+    scipy reference alike."""
+    from governor.physiology.thermal import CRITICAL_CORE_C
+
+    env = gv.Environment(40.0, 1.0)
+    fast = gv.simulate(gv.TRAINED, protocol, environment=env)
+    ref = gv.simulate(gv.TRAINED, protocol, environment=env, solver="scipy")
+    for sim in (fast, ref):
+        assert sim.status == "hyperthermia"
+        assert sim.trace["core_temp_c"].iloc[-1] == pytest.approx(CRITICAL_CORE_C, abs=1e-6)
+        assert sim.trace["core_temp_c"].max() <= CRITICAL_CORE_C + 1e-6
+    assert fast.finish_time_s == pytest.approx(ref.finish_time_s, abs=1.0)
+
+
+def test_a_race_finished_before_the_critical_core_is_finished():
+    """Hot, dry air the runner can lose heat to: the race finishes, never near 42 degC."""
+    sim = gv.simulate(gv.TRAINED, gv.Race(10000.0), environment=gv.Environment(35.0, 0.3))
+    assert sim.status == "finished" and sim.trace["core_temp_c"].max() < 40.5

@@ -5,6 +5,8 @@ in the cold) enters the core; blood flow carries it to the skin; the skin loses 
 any clothing by convection (growing with air speed), radiation and sweat evaporation bounded
 by humidity; the breath carries a little away from the core.
 
+Past the critical thermal maximum (:data:`CRITICAL_CORE_C`) the integrators end an effort.
+
 Temperatures [degC], powers [W], areas [m^2], vapour pressures [kPa].
 
 References
@@ -14,6 +16,10 @@ model of human physiological regulatory response. ASHRAE Trans 77:247-262.
 Gagge AP, Fobelets AP, Berglund LG (1986). A standard predictive index of human response to
 the thermal environment. ASHRAE Trans 92:709-731.
 Fanger PO (1970). Thermal Comfort (respiratory heat loss).
+Bynum GD, Pandolf KB, Schuette WH, et al. (1978). Induced hyperthermia in sedated humans and
+the concept of critical thermal maximum. Am J Physiol 235:R228-R236.
+Pugh LGCE, Corbett JL, Johnson RH (1967). Rectal temperatures, weight losses, and sweat rates
+in marathon running. J Appl Physiol 23:347-352.
 """
 
 from __future__ import annotations
@@ -43,6 +49,12 @@ SKIN_BLOOD_FLOW_MAX = 90.0
 RESTING_METABOLIC_W_KG = 1.2
 #: Largest sustainable sweat rate, as evaporative power [W] (about 2.5 L/h).
 MAX_SWEAT_POWER_W = 1700.0
+#: Critical thermal maximum of the human core [degC]: estimated at 41.6-42.0 degC, the
+#: deep-body temperature past which heat injures tissue (Bynum et al. 1978). Runners finish
+#: races at rectal temperatures above 41 degC (Pugh et al. 1967: a marathon winner at
+#: 41.1 degC), so the body is not stopped below it; past it an effort ends in heat
+#: illness (status "hyperthermia"), whatever the brain believes.
+CRITICAL_CORE_C = 42.0
 
 
 @jit
