@@ -3,7 +3,10 @@
 Two worlds run side by side (DESIGN §2). The body's states (distance, recruitment, reserve,
 temperatures, heart rate, durability load) evolve with the truth: the real course, air and
 reserve. Two belief states integrate what the runner is told: the displayed distance and the
-perceived elapsed time. The governor (:mod:`governor.brain`) reads only beliefs.
+perceived elapsed time. The governor (:mod:`governor.brain`) reads only beliefs: what it is
+told, and what it senses through afferents (its reserve scaled by the afferent gain, skin
+temperature and how well its sweat evaporates in the air's true humidity, which no feedback
+states).
 
 The right-hand side is one compiled function, :func:`evaluate`, that writes the derivatives
 and a row of observed quantities (speed, beliefs, the governor's three limits, ...). The
@@ -49,12 +52,18 @@ from governor.physiology.reserve import (
 )
 from governor.physiology.thermal import (
     RESTING_METABOLIC_W_KG,
+    clothed_coefficients_w_m2,
+    convective_coefficient_w_m2_k,
     core_skin_conductance_w_k,
+    effective_sweat_conductance_w_k,
+    evaporative_capacity_from_saturation_w,
     heat_production_w,
     loss_conductances_from_phi_w_k,
     mean_forecast_from_decay_c,
     saturation_vapour_pressure_kpa,
+    skin_saturation_kpa,
     steady_core_from_conductances_c,
+    steady_core_limited_c,
     thermal_rates_from_vapour_c_per_s,
     time_constant_from_conductances_s,
 )
@@ -428,12 +437,27 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
         v_guess = max(v, e_guess)
         heat_guess = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_guess, kair)
                               + RESTING_METABOLIC_W_KG)
-        dry, sweat = loss_conductances_from_phi_w_k(abs(v_guess + wind), phi, area, p[KSW_],
-                                                    p[X_CLO])
-        tau_th = time_constant_from_conductances_s(mass, dry, sweat)
-        steady = steady_core_from_conductances_c(heat_guess, told_c, conductance, dry, sweat)
-        # mean and end of a first-order approach to the steady state over what is left
-        x = rem_s / tau_th
+        air_guess = abs(v_guess + wind)
+        dry, sweat = loss_conductances_from_phi_w_k(air_guess, phi, area, p[KSW_], p[X_CLO])
+        # how well sweat evaporates is felt on the skin (wetness), not told: the humidity
+        # limit uses the true air's vapour pressure and the present skin temperature, the
+        # dry heat exchange the told air temperature
+        skin_vapour, skin_vapour_slope = skin_saturation_kpa(skin)
+        _, h_evap = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_guess),
+                                              p[X_CLO])
+        capacity, capacity_slope = evaporative_capacity_from_saturation_w(
+            skin_vapour, skin_vapour_slope, vapour, h_evap, area)
+        steady = steady_core_limited_c(heat_guess, told_c, conductance, dry, sweat, skin,
+                                       capacity, capacity_slope)
+        # mean and end of a first-order approach to the steady state over what is left, with
+        # the time constant of the evaporation the governor expects to achieve: that of its
+        # sweat unless humidity (or the glands) limit it, when the approach is slower
+        sweat_eff = sweat
+        if steady > steady_core_from_conductances_c(heat_guess, told_c, conductance, dry,
+                                                    sweat):
+            sweat_eff = effective_sweat_conductance_w_k(heat_guess, told_c, conductance, dry,
+                                                        sweat, steady)
+        x = rem_s / time_constant_from_conductances_s(mass, dry, sweat_eff)
         decay = math.exp(-x)
         mean_core = mean_forecast_from_decay_c(core_shown, steady, x, decay)
         plan_core = (1.0 - w) * core_shown + w * mean_core
@@ -447,8 +471,24 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
         else:
             e_d = reserve_feasible_speed_time(cs_plan, d_hat, d_safe, rem_s)
         e_t = thermal_feasible_speed_from_conductances(
-            core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, dry, sweat,
-            mass, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
+            core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, dry, sweat, skin,
+            capacity, capacity_slope, mass, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
+        # slower than the plan's guess, less air flows over the skin: convection and the
+        # humidity limit on evaporation are re-evaluated at the air speed of the present
+        # pace (or of the speed just found, if slower). In still air the speed found rises
+        # with air speed less steeply than air speed itself, so it lies between the present
+        # pace and the fixed point where the two agree, and the pace converges there.
+        # (Planning on the breeze of running at CS, a runner held back by humid heat would
+        # overheat.)
+        if e_t < v_guess:
+            h_dry_t, h_evap_t = clothed_coefficients_w_m2(
+                convective_coefficient_w_m2_k(abs(min(v, e_t) + wind)), p[X_CLO])
+            capacity_t, slope_t = evaporative_capacity_from_saturation_w(
+                skin_vapour, skin_vapour_slope, vapour, h_evap_t, area)
+            e_t = thermal_feasible_speed_from_conductances(
+                core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, area * h_dry_t,
+                sweat, skin, capacity_t, slope_t, mass, FLAT_COST_J_PER_KG_M,
+                RESTING_METABOLIC_W_KG)
         template = template_from_start(frac, fb_v[k, FB_TSTART], p[T1_])
         # the template limit acts on where perception is heading (the afferent drive), so it
         # anticipates the lag of perceived exertion and does not switch on and off

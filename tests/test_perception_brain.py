@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from governor import brain
@@ -51,21 +52,65 @@ def test_reserve_feasible_speed_spends_exactly_the_spendable_reserve():
     assert brain.reserve_feasible_speed_time(cs, d, safe, 300.0) == pytest.approx(5.5)
 
 
-def test_thermal_feasible_speed_hits_its_target():
-    """At the returned speed the end forecast equals the limit minus the margin."""
+THERMAL_ARGS = dict(core_shown_c=38.0, limit_c=40.0, margin_c=0.3, remaining_s=1200.0,
+                    tau_s=700.0, told_air_c=30.0, air_vapour_kpa=1.3, air_speed_mps=5.0,
+                    skin_c=34.0, conductance_w_k=200.0, area_m2=1.8, sweat_gain_w_m2_k=120.0,
+                    mass_kg=70.0, flat_cost_j_kg_m=3.6, resting_w_kg=1.2)
+
+
+def _end_forecast(args, e):
     from governor.physiology.thermal import end_forecast_core_temp_c, steady_core_temp_c
 
-    args = dict(core_shown_c=38.0, limit_c=40.0, margin_c=0.3, remaining_s=1200.0,
-                tau_s=700.0, told_air_c=30.0, air_speed_mps=5.0, skin_c=34.0,
-                conductance_w_k=200.0, area_m2=1.8, sweat_gain_w_m2_k=120.0, mass_kg=70.0,
-                flat_cost_j_kg_m=3.6, resting_w_kg=1.2)
-    e = brain.thermal_feasible_speed(*args.values())
-    heat = 70.0 * (3.6 * e + 1.2)
-    steady = steady_core_temp_c(heat, 30.0, 5.0, 34.0, 200.0, 1.8, 120.0)
-    assert end_forecast_core_temp_c(38.0, steady, 1200.0, 700.0) == pytest.approx(39.7)
-    cooler = dict(args, told_air_c=20.0)
+    heat = args["mass_kg"] * (args["flat_cost_j_kg_m"] * e + args["resting_w_kg"])
+    steady = steady_core_temp_c(heat, args["told_air_c"], args["air_speed_mps"],
+                                args["skin_c"], args["conductance_w_k"], args["area_m2"],
+                                args["sweat_gain_w_m2_k"], args["air_vapour_kpa"])
+    return end_forecast_core_temp_c(args["core_shown_c"], steady, args["remaining_s"],
+                                    args["tau_s"])
+
+
+def test_thermal_feasible_speed_hits_its_target():
+    """At the returned speed the end forecast equals the limit minus the margin."""
+    e = brain.thermal_feasible_speed(*THERMAL_ARGS.values())
+    assert _end_forecast(THERMAL_ARGS, e) == pytest.approx(39.7)
+    cooler = dict(THERMAL_ARGS, told_air_c=20.0)
     assert brain.thermal_feasible_speed(*cooler.values()) > e
-    assert brain.thermal_feasible_speed(*dict(args, remaining_s=0.0).values()) == math.inf
+    assert brain.thermal_feasible_speed(*dict(THERMAL_ARGS, remaining_s=0.0).values()) == math.inf
+
+
+@pytest.mark.parametrize("air_c, rh", [(20.0, 0.5), (30.0, 0.3), (30.0, 0.9), (35.0, 0.5),
+                                       (35.0, 0.8), (40.0, 0.6)])
+def test_thermal_feasible_speed_inverts_the_humidity_limited_forecast(air_c, rh):
+    """The inversion is exact through every piece of the balance (sweat, humidity limit):
+    at the returned speed the forecast ends on the target."""
+    from governor.physiology.thermal import saturation_vapour_pressure_kpa
+
+    args = dict(THERMAL_ARGS, told_air_c=air_c,
+                air_vapour_kpa=rh * saturation_vapour_pressure_kpa(air_c),
+                skin_c=min(33.0 + 0.2 * (air_c - 20.0), 35.5), remaining_s=1800.0,
+                tau_s=1200.0, core_shown_c=37.5)
+    e = brain.thermal_feasible_speed(*args.values())
+    assert 0.0 < e < math.inf
+    assert _end_forecast(args, e) == pytest.approx(39.7, abs=1e-6)
+
+
+def test_humidity_felt_lowers_the_thermal_feasible_speed():
+    """The same told air temperature, more vapour in the air: less sweat evaporates, and the
+    governor, sensing it on the skin, allows less. A humidity-blind forecast would not
+    move. Being told it is cooler still raises the allowed speed in humid air (the
+    deception acts on the dry heat exchange)."""
+    from governor.physiology.thermal import saturation_vapour_pressure_kpa
+
+    p_sat = saturation_vapour_pressure_kpa(32.0)
+    base = dict(THERMAL_ARGS, told_air_c=32.0, skin_c=35.0)
+    speeds = [brain.thermal_feasible_speed(*dict(base, air_vapour_kpa=rh * p_sat).values())
+              for rh in (0.2, 0.5, 0.7, 0.9, 1.0)]
+    assert all(np.diff(speeds) <= 1e-12)
+    assert speeds[-1] < 0.9 * speeds[0]
+    humid = dict(base, air_vapour_kpa=0.9 * p_sat)
+    told_cooler = dict(humid, told_air_c=26.0)
+    assert (brain.thermal_feasible_speed(*told_cooler.values())
+            > brain.thermal_feasible_speed(*humid.values()))
 
 
 def test_template_rises_linearly_to_the_end():

@@ -140,14 +140,77 @@ class TestThermal:
         assert e_wet < e_dry
 
     def test_steady_core_solves_linearised_balance(self):
-        h, ta, u, tsk, k, a, ksw = 1200.0, 22.0, 5.0, 33.0, 200.0, 1.8, 200.0
-        tc = thermal.steady_core_temp_c(h, ta, u, tsk, k, a, ksw)
+        """In dry air humidity does not limit evaporation: the forecast is the linear
+        balance with sweat conductance A k_sw phi."""
+        h, ta, u, tsk, k, a, ksw, pa = 1200.0, 22.0, 5.0, 33.0, 200.0, 1.8, 200.0, 1.0
+        tc = thermal.steady_core_temp_c(h, ta, u, tsk, k, a, ksw, pa)
         h_dry = thermal.convective_coefficient_w_m2_k(u) + thermal.RADIATIVE_COEFFICIENT_W_M2_K
         phi = math.exp((tsk - 34.0) / 10.7)
         skin = tc - h / k
         loss = a * h_dry * (skin - ta) + a * ksw * phi * (tc - 36.8)
         assert loss == pytest.approx(h, rel=1e-10)
-        assert thermal.steady_core_temp_c(h, 30.0, u, tsk, k, a, ksw) > tc
+        assert thermal.steady_core_temp_c(h, 30.0, u, tsk, k, a, ksw, pa) > tc
+
+    def test_evaporative_capacity_is_the_body_limit_and_a_tangent_below_it(self):
+        """E_max at the skin temperature it is taken at equals the body's humidity limit;
+        elsewhere the tangent never overstates it (p_sat is convex)."""
+        u, a, pa, t0 = 4.0, 1.9, 3.9, 35.0
+        cap, slope = thermal.evaporative_capacity_w(t0, pa, u, a)
+        _, h_e = thermal.clothed_coefficients_w_m2(thermal.convective_coefficient_w_m2_k(u),
+                                                   0.0)
+        for tsk in (32.0, 34.0, 35.0, 36.5, 39.0):
+            body = a * h_e * (thermal.saturation_vapour_pressure_kpa(tsk) - pa)
+            tangent = cap + slope * (tsk - t0)
+            assert tangent <= body + 1e-9
+            if tsk == t0:
+                assert tangent == pytest.approx(body, rel=1e-12)
+        dt = 1e-4
+        numeric = (thermal.saturation_vapour_pressure_kpa(t0 + dt)
+                   - thermal.saturation_vapour_pressure_kpa(t0 - dt)) / (2 * dt)
+        assert thermal.saturation_vapour_slope_kpa_k(t0) == pytest.approx(numeric, rel=1e-7)
+
+    @pytest.mark.parametrize("air_c, rh", [(22.0, 0.4), (30.0, 0.9), (35.0, 0.5),
+                                           (35.0, 0.8), (40.0, 0.6)])
+    def test_forecast_steady_state_is_the_body_steady_state(self, air_c, rh):
+        """Holding heat production fixed, the body's heat balance settles where the
+        governor's forecast says, humid air or dry, when the forecast is given the
+        conductances at that steady state (breath losses off: metabolic power 0). A
+        humidity-blind forecast (evaporation A k_sw phi (Tc - 36.8) unlimited) is far too
+        cool in humid heat."""
+        m, a, u, ksw, h = 70.0, 1.85, 4.0, 200.0, 1100.0
+        pa = rh * thermal.saturation_vapour_pressure_kpa(air_c)
+        core, skin, dt = 37.0, 34.0, 1.0
+        for _ in range(200000):
+            dc, ds, _, _ = thermal.thermal_rates_from_vapour_c_per_s(
+                core, skin, h, 0.0, air_c, pa, u, m, a, ksw)
+            core, skin = core + dt * dc, skin + dt * ds
+            if abs(dc) < 1e-10 and abs(ds) < 1e-10:
+                break
+        assert abs(dc) < 1e-8
+        k = thermal.core_skin_conductance_w_k(core, skin, a)
+        forecast = thermal.steady_core_temp_c(h, air_c, u, skin, k, a, ksw, pa)
+        assert forecast == pytest.approx(core, abs=1e-3)
+        dry, sweat = thermal.loss_conductances_w_k(u, skin, a, ksw)
+        blind = thermal.steady_core_from_conductances_c(h, air_c, k, dry, sweat)
+        humid = pa > 0.7 * thermal.saturation_vapour_pressure_kpa(skin)
+        if humid:
+            assert blind < core - 0.5
+        # what the forecast expects to evaporate at its steady state closes the balance
+        s_eff = thermal.effective_sweat_conductance_w_k(h, air_c, k, dry, sweat, forecast)
+        _, _, evap, _ = thermal.thermal_rates_from_vapour_c_per_s(
+            core, skin, h, 0.0, air_c, pa, u, m, a, ksw)
+        assert s_eff * (forecast - 36.8) == pytest.approx(evap, abs=2.0)
+        assert s_eff <= sweat + 1e-9
+
+    def test_no_evaporation_in_saturated_air_hotter_than_the_skin(self):
+        """In saturated air warmer than the skin nothing evaporates: the forecast is the
+        dry balance alone, with no steady state below the air temperature."""
+        h, ta, u, tsk, k, a, ksw = 1000.0, 40.0, 3.0, 36.0, 200.0, 1.8, 200.0
+        pa = thermal.saturation_vapour_pressure_kpa(ta)
+        tc = thermal.steady_core_temp_c(h, ta, u, tsk, k, a, ksw, pa)
+        assert tc > ta + h / k
+        dry, sweat = thermal.loss_conductances_w_k(u, tsk, a, ksw)
+        assert thermal.effective_sweat_conductance_w_k(h, ta, k, dry, sweat, tc) < 0.2 * sweat
 
     def test_forecast_means_first_order(self):
         tau, h = 600.0, 1800.0

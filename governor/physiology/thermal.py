@@ -5,6 +5,10 @@ in the cold) enters the core; blood flow carries it to the skin; the skin loses 
 any clothing by convection (growing with air speed), radiation and sweat evaporation bounded
 by humidity; the breath carries a little away from the core.
 
+The governor forecasts with the same balance made piecewise linear
+(:func:`steady_core_limited_c`): evaporation is regulatory sweating, at most what the
+glands can give and what humid air can take from the skin (that limit linearised about the
+present skin temperature), so in humid heat it expects what the body will do.
 Past the critical thermal maximum (:data:`CRITICAL_CORE_C`) the integrators end an effort.
 
 Temperatures [degC], powers [W], areas [m^2], vapour pressures [kPa].
@@ -61,6 +65,14 @@ CRITICAL_CORE_C = 42.0
 def saturation_vapour_pressure_kpa(temperature_c: float) -> float:
     """Saturation vapour pressure of water [kPa] (Tetens formula)."""
     return 0.6108 * math.exp(17.27 * temperature_c / (temperature_c + 237.3))
+
+
+@jit
+def saturation_vapour_slope_kpa_k(temperature_c: float) -> float:
+    """Slope of the saturation vapour pressure [kPa/K] of the Tetens formula:
+    ``p_sat(T) 17.27 x 237.3 / (T + 237.3)^2``."""
+    return (saturation_vapour_pressure_kpa(temperature_c) * 17.27 * 237.3
+            / (temperature_c + 237.3) ** 2)
 
 
 @jit
@@ -203,12 +215,118 @@ def loss_conductances_from_phi_w_k(
 
 
 @jit
+def skin_saturation_kpa(skin_c: float) -> tuple[float, float]:
+    """Saturation vapour pressure at the skin [kPa] and its slope [kPa/K] (one exp)."""
+    p_sat = saturation_vapour_pressure_kpa(skin_c)
+    return p_sat, p_sat * (17.27 * 237.3) / ((skin_c + 237.3) * (skin_c + 237.3))
+
+
+@jit
+def evaporative_capacity_from_saturation_w(
+    skin_vapour_kpa: float, skin_vapour_slope_kpa_k: float, air_vapour_kpa: float,
+    evaporative_w_m2_kpa: float, area_m2: float,
+) -> tuple[float, float]:
+    """:func:`evaporative_capacity_w` from the skin's saturation vapour pressure and its
+    slope (:func:`skin_saturation_kpa`) and the evaporative transfer coefficient
+    [W/m^2/kPa] (:func:`clothed_coefficients_w_m2`)."""
+    a_h = area_m2 * evaporative_w_m2_kpa
+    return a_h * (skin_vapour_kpa - air_vapour_kpa), a_h * skin_vapour_slope_kpa_k
+
+
+@jit
+def evaporative_capacity_w(
+    skin_c: float, air_vapour_kpa: float, air_speed_mps: float, area_m2: float,
+    clothing_clo: float = 0.0,
+) -> tuple[float, float]:
+    """The humidity limit on evaporation, linearised in skin temperature about ``skin_c``:
+    ``E_max(Tsk0) = A h_evap (p_sat(Tsk0) - p_a)`` [W] (negative when the air holds more
+    vapour than saturated skin; the body then evaporates nothing) and its slope
+    ``dE_max/dTsk = A h_evap p_sat'(Tsk0)`` [W/K].
+
+    ``p_sat`` is convex, so the tangent never overstates the limit at another skin
+    temperature: a forecast built on it does not promise evaporation the air cannot take.
+    """
+    _, h_evap = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_speed_mps),
+                                          clothing_clo)
+    p_sat, slope = skin_saturation_kpa(skin_c)
+    return evaporative_capacity_from_saturation_w(p_sat, slope, air_vapour_kpa, h_evap,
+                                                  area_m2)
+
+
+@jit
 def steady_core_from_conductances_c(
     heat_w: float, air_c: float, conductance_w_k: float, dry_w_k: float, sweat_w_k: float
 ) -> float:
-    """:func:`steady_core_temp_c` from precomputed loss conductances [degC]."""
+    """Steady core temperature [degC] of the linear balance with unlimited evaporation
+    ``A k_sw phi (Tc - 36.8)``, from its loss conductances [W/K] (see
+    :func:`steady_core_limited_c`)."""
     gained = heat_w + dry_w_k * (heat_w / conductance_w_k + air_c) + sweat_w_k * CORE_SET_POINT_C
     return gained / (dry_w_k + sweat_w_k)
+
+
+@jit
+def steady_core_limited_c(
+    heat_w: float,
+    air_c: float,
+    conductance_w_k: float,
+    dry_w_k: float,
+    sweat_w_k: float,
+    skin_c: float,
+    capacity_w: float,
+    capacity_slope_w_k: float,
+) -> float:
+    """Steady core temperature [degC] of the piecewise-linear balance the governor forecasts.
+
+    At steady state ``H = A h_dry (Tsk - Ta) + E`` with ``Tsk = Tc - H/K`` (``K``
+    ``conductance_w_k``, ``A h_dry`` ``dry_w_k``) and evaporation limited as in the body
+    (:func:`thermal_rates_from_vapour_c_per_s`)::
+
+        E = min(A k_sw phi (Tc - 36.8),  E_sweat_max,  max(E_max(Tsk), 0))
+
+    with ``A k_sw phi`` ``sweat_w_k`` (``phi`` held at the present skin temperature),
+    ``E_sweat_max`` :data:`MAX_SWEAT_POWER_W` and the humidity limit ``E_max`` linearised
+    about the present skin temperature ``skin_c`` (``capacity_w`` and ``capacity_slope_w_k``
+    from :func:`evaporative_capacity_w`). Each piece is linear and the heat lost grows
+    with ``Tc``, so the steady state is the largest of the pieces' steady states where
+    evaporation is a minimum of limits, the smallest where it is a maximum::
+
+        Tc_ss = max(Tc_sweat, Tc_glands, min(Tc_humid, Tc_none))
+
+    With humidity far from limiting this is the linear forecast
+    ``[H + A h_dry (H/K + Ta) + A k_sw phi 36.8] / (A h_dry + A k_sw phi)``.
+    """
+    dry = dry_w_k
+    g = capacity_slope_w_k
+    gradient = heat_w / conductance_w_k  # Tc - Tsk
+    sweat = (heat_w + dry * (gradient + air_c) + sweat_w_k * CORE_SET_POINT_C) / (dry + sweat_w_k)
+    # the evaporation that closes the balance there: if neither the glands nor humid air
+    # limit it, that is the answer (the usual case, decided without another division)
+    evap = sweat_w_k * (sweat - CORE_SET_POINT_C)
+    if evap <= MAX_SWEAT_POWER_W and (
+            evap <= 0.0 or evap <= capacity_w + g * (sweat - gradient - skin_c)):
+        return sweat
+    glands = air_c + gradient + (heat_w - MAX_SWEAT_POWER_W) / dry
+    # H = dry (Tsk - Ta) + E_max0 + G (Tsk - Tsk0)
+    humid = gradient + (heat_w + dry * air_c - capacity_w + g * skin_c) / (dry + g)
+    none = air_c + gradient + heat_w / dry
+    return max(max(sweat, glands), min(humid, none))
+
+
+@jit
+def effective_sweat_conductance_w_k(
+    heat_w: float, air_c: float, conductance_w_k: float, dry_w_k: float, sweat_w_k: float,
+    steady_c: float,
+) -> float:
+    """Evaporative conductance [W/K] the forecast expects to achieve: evaporation at the
+    steady state ``steady_c`` (what closes the balance there,
+    ``H - A h_dry (Tss - H/K - Ta)``) per degC of core above 36.8, at most the unlimited
+    ``A k_sw phi`` (``sweat_w_k``). Equal to it while humidity does not limit evaporation,
+    smaller as it does, zero when nothing can evaporate."""
+    above = steady_c - CORE_SET_POINT_C
+    if above <= 1e-6:
+        return sweat_w_k
+    evap = heat_w - dry_w_k * (steady_c - heat_w / conductance_w_k - air_c)
+    return min(max(evap / above, 0.0), sweat_w_k)
 
 
 @jit
@@ -220,27 +338,37 @@ def steady_core_temp_c(
     conductance_w_k: float,
     area_m2: float,
     sweat_gain_w_m2_k: float,
+    air_vapour_kpa: float,
+    clothing_clo: float = 0.0,
 ) -> float:
-    """Steady core temperature [degC] of the linearised heat balance.
+    """Steady core temperature [degC] of the governor's forecast (DESIGN §3.4).
 
-    At steady state ``H = A h_dry (Tsk - Ta) + A k_sw phi (Tc - 36.8)`` with
-    ``Tsk = Tc - H/K`` and ``phi = exp((Tsk - 34)/10.7)`` held at the present skin
-    temperature, so::
+    The piecewise-linear balance of :func:`steady_core_limited_c`: dry heat exchange with
+    air at ``air_c`` (the governor passes the *told* temperature), regulatory sweating
+    ``A k_sw phi (Tc - 36.8)`` with ``phi = exp((Tsk - 34)/10.7)`` held at the present skin
+    temperature, and evaporation no larger than the air at vapour pressure
+    ``air_vapour_kpa`` [kPa] takes from the skin. Where humidity does not limit
+    evaporation::
 
         Tc_ss = [H + A h_dry (H/K + Ta) + A k_sw phi 36.8] / (A h_dry + A k_sw phi)
 
-    This is the governor's internal forecast (DESIGN §3.4): cheap, linear in H and in the
-    air temperature, and so usable with a *told* temperature. Evaporative limits from
-    humidity are not in the forecast (the body model has them).
+    Cheap and linear in the air temperature within each piece, so usable with a told
+    temperature; the humidity limit enters through how well sweat evaporates, which the
+    runner senses on the skin, not through anything they are told.
     """
-    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
-    return steady_core_from_conductances_c(heat_w, air_c, conductance_w_k, dry, sweat)
+    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k,
+                                       clothing_clo)
+    capacity, slope = evaporative_capacity_w(skin_c, air_vapour_kpa, air_speed_mps, area_m2,
+                                             clothing_clo)
+    return steady_core_limited_c(heat_w, air_c, conductance_w_k, dry, sweat, skin_c,
+                                 capacity, slope)
 
 
 @jit
 def time_constant_from_conductances_s(mass_kg: float, dry_w_k: float, sweat_w_k: float) -> float:
     """Time constant [s] of the linearised balance from its loss conductances [W/K]: core
-    heat capacity over the total loss conductance."""
+    heat capacity over the total loss conductance (pass the effective evaporative
+    conductance, :func:`effective_sweat_conductance_w_k`, where humidity limits it)."""
     c_core = (1.0 - SKIN_MASS_FRACTION) * mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
     return c_core / (dry_w_k + sweat_w_k)
 
@@ -250,7 +378,8 @@ def thermal_time_constant_s(
     mass_kg: float, air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float
 ) -> float:
     """Time constant [s] of the core's approach to its steady state in the linearised
-    balance: core heat capacity over the total loss conductance."""
+    balance with unlimited evaporation: core heat capacity over the total loss
+    conductance."""
     dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
     return time_constant_from_conductances_s(mass_kg, dry, sweat)
 
