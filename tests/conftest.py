@@ -12,8 +12,14 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 matplotlib.use("Agg")
+
+# CI (.ci/run) runs the property tests with a fixed seed so that a landing never hangs on a
+# lucky draw; locally they draw afresh each run and keep what they find in .hypothesis/.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

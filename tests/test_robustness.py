@@ -98,7 +98,9 @@ def test_random_valid_scenarios_stay_physiological(data):
     assert tr["core_temp_c"].between(34.0, CRITICAL_CORE_C + 1e-9).all()
     if sim.status == "hyperthermia":
         assert tr["core_temp_c"].iloc[-1] == pytest.approx(CRITICAL_CORE_C)
-    assert tr["skin_temp_c"].between(15.0, 42.0).all()
+    # an under-dressed small runner in freezing air can take the mean skin to the mid-teens
+    # (the strategy allows half the clothing the cold asks for); 10 degC is far below that
+    assert tr["skin_temp_c"].between(10.0, 42.0).all()
     assert tr["heart_rate_bpm"].between(params.heart_rate_rest_bpm - 1e-6,
                                         params.heart_rate_max_bpm + 1e-6).all()
     assert tr["rpe"].between(0.0, 10.0 + 1e-9).all()
