@@ -992,18 +992,19 @@ def summarise(table: pd.DataFrame) -> str:
         f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s, 0)))
     ok = table[table["status"] == "ok"]
     if not ok.empty:
-        cols = [c for c in ("critical_speed_mps", "d_prime_m", "reserve_margin",
-                            "heart_rate_at_cs_fraction", "heart_rate_tau_rise_s")
-                if ok[c].notna().any()]
+        heads = {"critical_speed_mps": "CS [m/s]", "d_prime_m": "D' [m]",
+                 "reserve_margin": "margin", "heart_rate_at_cs_fraction": "HR at CS [of reserve]",
+                 "heart_rate_tau_rise_s": "HR rise [s]"}
+        cols = [c for c in heads if ok[c].notna().any()]
         view = pd.DataFrame({
             "log": [_short(r) for _, r in ok.iterrows()],
             "effort": ok["effort"],
-            "rmse v": ok["rmse_speed_mps"].map("{:.3f}".format),
-            "best": ok["best_model"],
+            "RMSE [m/s]": ok["rmse_speed_mps"].map("{:.3f}".format),
+            "best (AIC)": ok["best_model"],
         })
         for c in cols:
-            view[c] = [("" if math.isnan(v) else f"{v:.3g} ± {e:.2g}")
-                       for v, e in zip(ok[c], ok[f"{c}_stderr"], strict=True)]
+            view[heads[c]] = [("" if math.isnan(v) else f"{v:.3g} ± {e:.2g}")
+                              for v, e in zip(ok[c], ok[f"{c}_stderr"], strict=True)]
         lines.append(view.to_string(index=False))
     bad = table[~table["status"].isin(["ok"])]
     for _, row in bad.iterrows():
