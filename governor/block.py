@@ -76,12 +76,12 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from governor.params import Params, _p
+from governor.params import Params, _p, check_bounds, parameter_table
 from governor.scenario import (
     Course,
     Environment,
@@ -190,18 +190,7 @@ class TrainingResponse:
     )
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            lo, hi = f.metadata["bounds"]
-            try:
-                v = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{f.name} must be a number, got {value!r}") from None
-            if not math.isfinite(v) or v < lo or v > hi:
-                raise ValueError(
-                    f"{f.name} = {value!r} is outside its range [{lo}, {hi}] "
-                    f"{f.metadata['unit']}"
-                )
+        check_bounds(self)
 
     def replace(self, **changes) -> TrainingResponse:
         """A copy with some fields changed (validated)."""
@@ -210,21 +199,7 @@ class TrainingResponse:
     def table(self) -> pd.DataFrame:
         """All fields as a DataFrame: value, default, unit, bounds, meaning, source and
         identifiability class, indexed by name (as :meth:`governor.Params.table`)."""
-        rows = []
-        for f in fields(self):
-            m = f.metadata
-            rows.append({
-                "name": f.name,
-                "value": float(getattr(self, f.name)),
-                "default": float(f.default),
-                "unit": m["unit"],
-                "lower": m["bounds"][0],
-                "upper": m["bounds"][1],
-                "meaning": m["meaning"],
-                "identifiability": m["identifiability"],
-                "source": m["source"],
-            })
-        return pd.DataFrame(rows).set_index("name")
+        return parameter_table(self)
 
 
 # ----------------------------------------------------------------------------------------

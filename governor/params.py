@@ -44,6 +44,43 @@ def _p(default, unit, lo, hi, meaning, source, ident):
     )
 
 
+def check_bounds(obj) -> None:
+    """Raise ValueError for a field of the dataclass ``obj`` (declared with :func:`_p`) that
+    is not a finite number inside its bounds."""
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        lo, hi = f.metadata["bounds"]
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{f.name} must be a number, got {value!r}") from None
+        if not np.isfinite(v) or v < lo or v > hi:
+            raise ValueError(
+                f"{f.name} = {value!r} is outside its range [{lo}, {hi}] "
+                f"{f.metadata['unit']}"
+            )
+
+
+def parameter_table(obj) -> pd.DataFrame:
+    """The fields of the dataclass ``obj`` (declared with :func:`_p`) as a DataFrame: value,
+    default, unit, bounds, meaning, source and identifiability class, indexed by name."""
+    rows = []
+    for f in fields(obj):
+        m = f.metadata
+        rows.append({
+            "name": f.name,
+            "value": float(getattr(obj, f.name)),
+            "default": float(f.default),
+            "unit": m["unit"],
+            "lower": m["bounds"][0],
+            "upper": m["bounds"][1],
+            "meaning": m["meaning"],
+            "identifiability": m["identifiability"],
+            "source": m["source"],
+        })
+    return pd.DataFrame(rows).set_index("name")
+
+
 @dataclass(frozen=True)
 class Params:
     """Parameters of one runner and their governor.
@@ -255,18 +292,7 @@ class Params:
     )
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            lo, hi = f.metadata["bounds"]
-            try:
-                v = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{f.name} must be a number, got {value!r}") from None
-            if not np.isfinite(v) or v < lo or v > hi:
-                raise ValueError(
-                    f"{f.name} = {value!r} is outside its range [{lo}, {hi}] "
-                    f"{f.metadata['unit']}"
-                )
+        check_bounds(self)
         if self.v_max_mps <= self.critical_speed_mps:
             raise ValueError(
                 f"v_max_mps ({self.v_max_mps}) must exceed critical_speed_mps "
@@ -309,23 +335,7 @@ class Params:
     def table(self) -> pd.DataFrame:
         """All fields as a DataFrame: value, default, unit, bounds, meaning, source and
         identifiability class, indexed by name."""
-        rows = []
-        for f in fields(self):
-            m = f.metadata
-            rows.append(
-                {
-                    "name": f.name,
-                    "value": float(getattr(self, f.name)),
-                    "default": float(f.default),
-                    "unit": m["unit"],
-                    "lower": m["bounds"][0],
-                    "upper": m["bounds"][1],
-                    "meaning": m["meaning"],
-                    "identifiability": m["identifiability"],
-                    "source": m["source"],
-                }
-            )
-        return pd.DataFrame(rows).set_index("name")
+        return parameter_table(self)
 
 
 #: A recreational runner: CS 3.7 m/s (10 km in ~45-50 min), the mean of the training-log
