@@ -31,3 +31,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise pytest.UsageError(
             f"GOVERNOR_REQUIRE_SHARED_DATA=1 but the shared test data is not at {SHARED_DATA}"
         )
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test leaves no matplotlib figure open behind it."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

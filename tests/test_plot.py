@@ -27,12 +27,6 @@ def deceived():
                        feedback=gv.Feedback(told_temperature_c=26.0, core_temp_offset_c=-0.3))
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _line(ax, label):
     lines = [line for line in ax.get_lines() if line.get_label() == label]
     assert len(lines) == 1, f"expected one line labelled {label!r}, found {len(lines)}"

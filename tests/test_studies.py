@@ -7,7 +7,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -20,12 +19,6 @@ TRAINED = gv.TRAINED
 @pytest.fixture(scope="module")
 def results():
     return studies.reproduce_all()
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # ---- the table ---------------------------------------------------------------------------

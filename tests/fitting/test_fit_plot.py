@@ -33,12 +33,6 @@ def training_fit():
                   with_baselines=False)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _line(ax, label):
     lines = [line for line in ax.get_lines() if line.get_label() == label]
     assert len(lines) == 1, f"expected one line labelled {label!r}, found {len(lines)}"
