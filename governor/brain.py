@@ -2,7 +2,7 @@
 
 Every function here acts on *beliefs* (displayed distance, believed totals, the perceived
 clock, told temperatures, afferent estimates of the reserve), never on the true state
-(DESIGN §2, §3.4). The command is the smallest of three speeds, each a flat-equivalent
+(``docs/model.md``, the brain). The command is the smallest of three speeds, each a flat-equivalent
 metabolic speed [m/s]:
 
 1. reserve-feasible: finish the believed remaining effort with a safety reserve still held,
@@ -42,12 +42,21 @@ from __future__ import annotations
 
 import math
 
-from governor._jit import jit
+from governor._jit import inlined, jit
+from governor.physiology.energetics import FLAT_COST_J_PER_KG_M
 from governor.physiology.thermal import (
     CORE_SET_POINT_C,
     MAX_SWEAT_POWER_W,
-    evaporative_capacity_w,
-    loss_conductances_w_k,
+    RESTING_METABOLIC_W_KG,
+    clothed_coefficients_w_m2,
+    convective_coefficient_w_m2_k,
+    effective_sweat_conductance_w_k,
+    evaporative_capacity_from_saturation_w,
+    mean_forecast_from_decay_c,
+    skin_saturation_kpa,
+    steady_core_from_conductances_c,
+    steady_core_limited_c,
+    time_constant_from_conductances_s,
 )
 
 
@@ -122,13 +131,16 @@ def thermal_feasible_speed_from_conductances(
     flat_cost_j_kg_m: float,
     resting_w_kg: float,
 ) -> float:
-    """:func:`thermal_feasible_speed` from precomputed loss conductances [W/K], the
-    humidity limit on evaporation linearised about the skin temperature ``skin_c``
-    (``capacity_w`` [W], ``capacity_slope_w_k`` [W/K], from
+    """Fastest metabolic speed [m/s] whose forecast core temperature at the believed end is
+    ``margin_c`` below ``limit_c``, for :func:`heat_plan`: from the loss conductances
+    [W/K], the humidity limit on evaporation linearised about the skin temperature
+    ``skin_c`` (``capacity_w`` [W], ``capacity_slope_w_k`` [W/K], from
     :func:`governor.physiology.thermal.evaporative_capacity_w`) and the decay
-    ``x = exp(-T_rem/tau)`` of the forecast [m/s].
+    ``x = exp(-T_rem/tau)`` of the forecast.
 
-    The largest heat ``H`` whose steady state stays at or below the target steady state
+    It inverts the end forecast ``Tss(e)(1 - x) + Tc x`` for the steady state ``Tss``. A
+    core already above the target is held, not cooled: the target becomes the present
+    core temperature. The largest heat ``H`` whose steady state stays at or below the target steady state
     ``T`` is the smallest over the pieces of the balance of
     :func:`governor.physiology.thermal.steady_core_limited_c`, each
     ``H = [A h_dry (T - Ta) + E(T)] / (1 + (A h_dry + dE/dTsk)/K)``, with the humidity
@@ -158,46 +170,84 @@ def thermal_feasible_speed_from_conductances(
     return max((heat_max - mass_kg * resting_w_kg) / (mass_kg * flat_cost_j_kg_m), 0.0)
 
 
-@jit
-def thermal_feasible_speed(
+@inlined
+def heat_plan(
+    heat_w: float,
     core_shown_c: float,
-    limit_c: float,
-    margin_c: float,
-    remaining_s: float,
-    tau_s: float,
+    skin_c: float,
+    sweating_factor: float,
+    conductance_w_k: float,
     told_air_c: float,
     air_vapour_kpa: float,
-    air_speed_mps: float,
-    skin_c: float,
-    conductance_w_k: float,
+    planned_speed_mps: float,
+    present_speed_mps: float,
+    headwind_mps: float,
+    remaining_s: float,
+    limit_c: float,
+    margin_c: float,
+    mass_kg: float,
     area_m2: float,
     sweat_gain_w_m2_k: float,
-    mass_kg: float,
-    flat_cost_j_kg_m: float,
-    resting_w_kg: float,
-    clothing_clo: float = 0.0,
-) -> float:
-    """Fastest metabolic speed [m/s] whose forecast core temperature at the believed end is
-    ``margin_c`` below ``limit_c``.
+    clothing_clo: float,
+) -> tuple[float, float]:
+    """The governor's heat plan over what it believes remains: (mean forecast core
+    temperature [degC], thermal-feasible metabolic speed [m/s]).
 
-    Inverts the end forecast ``Tss(e)(1 - x) + Tc x`` with ``x = exp(-T_rem/tau)`` and the
-    steady state of :func:`governor.physiology.thermal.steady_core_temp_c`, computed with
-    the *told* air temperature, the *displayed* core temperature and the evaporation the
-    air at vapour pressure ``air_vapour_kpa`` [kPa] allows. The told temperature sets the
-    dry heat exchange; humidity is not told but felt: how well sweat evaporates is sensed
-    on the skin (skin wetness), so in humid heat the governor expects less cooling from its
-    sweat and slows. A core already above the target is held, not cooled: the target
-    becomes the present core temperature. (Metabolic power is taken as
-    ``m (C(0) e + rest)``: the governor's forecast ignores air resistance.)
+    The forecast is a first-order approach from the displayed core temperature
+    ``core_shown_c`` to the steady state of the piecewise-linear balance
+    (:func:`governor.physiology.thermal.steady_core_limited_c`) for heat ``heat_w`` [W]
+    produced at the planned speed ``planned_speed_mps`` (the air speed that cools the skin
+    is that plus ``headwind_mps``). The dry exchange uses the *told* air temperature;
+    evaporation is regulatory sweating (``sweating_factor`` ``exp((Tsk - 34)/10.7)`` at the
+    present skin) up to what the glands give and what the true air's vapour pressure
+    ``air_vapour_kpa`` lets the skin lose. That limit is felt on the skin (wetness), not
+    told. The approach has the time constant of the evaporation the forecast expects to
+    achieve (:func:`governor.physiology.thermal.effective_sweat_conductance_w_k`): that of
+    the sweat, unless humidity or the glands limit it, when the approach is slower.
+    ``conductance_w_k`` is the core-to-skin conductance [W/K].
+
+    The thermal-feasible speed is the fastest whose forecast core at the believed end
+    stays ``margin_c`` below ``limit_c`` (:func:`thermal_feasible_speed_from_conductances`).
+    If that is slower than the planned speed, less air flows over the skin: convection and
+    the humidity limit are re-evaluated at the air speed of the present pace (or of the
+    speed found, if slower). In still air the speed found rises with air speed less steeply
+    than air speed itself, so it lies between the present pace and the fixed point where
+    the two agree, and the pace converges there. (Planning on the breeze of the planned
+    speed, a runner held back by humid heat would overheat.) The forecast's metabolic power
+    is ``m (C(0) e + rest)``: it ignores air resistance.
     """
-    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k,
-                                       clothing_clo)
-    capacity, slope = evaporative_capacity_w(skin_c, air_vapour_kpa, air_speed_mps, area_m2,
-                                             clothing_clo)
-    return thermal_feasible_speed_from_conductances(
-        core_shown_c, limit_c, margin_c, math.exp(-max(remaining_s, 0.0) / tau_s), told_air_c,
-        conductance_w_k, dry, sweat, skin_c, capacity, slope, mass_kg, flat_cost_j_kg_m,
-        resting_w_kg)
+    air_speed = abs(planned_speed_mps + headwind_mps)
+    h_dry, h_evap = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_speed),
+                                              clothing_clo)
+    dry = area_m2 * h_dry
+    sweat = area_m2 * sweat_gain_w_m2_k * sweating_factor
+    skin_vapour, skin_vapour_slope = skin_saturation_kpa(skin_c)
+    capacity, capacity_slope = evaporative_capacity_from_saturation_w(
+        skin_vapour, skin_vapour_slope, air_vapour_kpa, h_evap, area_m2)
+    steady = steady_core_limited_c(heat_w, told_air_c, conductance_w_k, dry, sweat, skin_c,
+                                   capacity, capacity_slope)
+    sweat_eff = sweat
+    if steady > steady_core_from_conductances_c(heat_w, told_air_c, conductance_w_k, dry,
+                                                sweat):
+        sweat_eff = effective_sweat_conductance_w_k(heat_w, told_air_c, conductance_w_k, dry,
+                                                    sweat, steady)
+    x = remaining_s / time_constant_from_conductances_s(mass_kg, dry, sweat_eff)
+    decay = math.exp(-x)
+    mean_core = mean_forecast_from_decay_c(core_shown_c, steady, x, decay)
+    e_t = thermal_feasible_speed_from_conductances(
+        core_shown_c, limit_c, margin_c, decay, told_air_c, conductance_w_k, dry, sweat, skin_c,
+        capacity, capacity_slope, mass_kg, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
+    if e_t < planned_speed_mps:
+        h_dry_t, h_evap_t = clothed_coefficients_w_m2(
+            convective_coefficient_w_m2_k(abs(min(present_speed_mps, e_t) + headwind_mps)),
+            clothing_clo)
+        capacity_t, slope_t = evaporative_capacity_from_saturation_w(
+            skin_vapour, skin_vapour_slope, air_vapour_kpa, h_evap_t, area_m2)
+        e_t = thermal_feasible_speed_from_conductances(
+            core_shown_c, limit_c, margin_c, decay, told_air_c, conductance_w_k,
+            area_m2 * h_dry_t, sweat, skin_c, capacity_t, slope_t, mass_kg,
+            FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
+    return mean_core, e_t
 
 
 @jit

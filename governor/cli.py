@@ -19,9 +19,11 @@ from dataclasses import fields
 from pathlib import Path
 
 import governor as gv
+from governor.params import NAMED_SETS
+from governor.scenario import CHANNELS
 
 #: The named parameter sets, by the name used on the command line.
-PARAMETER_SETS = {"recreational": gv.RECREATIONAL, "trained": gv.TRAINED, "elite": gv.ELITE}
+PARAMETER_SETS = NAMED_SETS
 
 # The demo's three conditions: (name, environment, feedback). "deceived" is the hot race with
 # the runner told it is 26 degC and shown a core temperature 0.3 degC below the truth.
@@ -66,6 +68,36 @@ def _describe_feedback(feedback: gv.Feedback) -> str:
     changed = [f"{f.name}={getattr(feedback, f.name)!r}" for f in fields(feedback)
                if getattr(feedback, f.name) != getattr(truth, f.name)]
     return ", ".join(changed) if changed else "truthful"
+
+
+# ------------------------------------------------------------------------------ feedback
+def _add_feedback_flags(group: argparse._ArgumentGroup) -> None:
+    """One option per feedback channel that declares a flag (governor.scenario.CHANNELS)."""
+    for ch in CHANNELS:
+        if ch.flag is None:
+            continue
+        dest = f"feedback_{ch.name}"
+        if ch.form == "flag":
+            group.add_argument(ch.flag, dest=dest, action="store_true", help=ch.help)
+        elif ch.form == "positions":
+            group.add_argument(ch.flag, dest=dest, type=float, nargs="+", metavar=ch.metavar,
+                               help=ch.help)
+        else:
+            default = "" if ch.truth is None else f" (default: {ch.truth:g})"
+            group.add_argument(ch.flag, dest=dest, type=float, metavar=ch.metavar,
+                               help=ch.help + default)
+
+
+def _feedback_from(args: argparse.Namespace) -> gv.Feedback:
+    """The Feedback of the channel options given (a flag sets its channel against the
+    truth); the rest tell the truth."""
+    values = {}
+    for ch in CHANNELS:
+        given = getattr(args, f"feedback_{ch.name}", None)
+        if ch.flag is None or given is None or given is False:
+            continue
+        values[ch.name] = (not ch.truth) if ch.form == "flag" else given
+    return gv.Feedback(**values)
 
 
 # ------------------------------------------------------------------------------ demo
@@ -191,10 +223,7 @@ def _simulate(args: argparse.Namespace) -> int:
         protocol = gv.TimeToExhaustion(args.tte)
     environment = gv.Environment(temperature_c=args.temperature,
                                  relative_humidity=args.humidity)
-    feedback = gv.Feedback(distance_scale=args.distance_scale, clock_rate=args.clock_rate,
-                           told_temperature_c=args.told_temperature,
-                           pacer_factor=args.pacer_factor,
-                           endpoint_known=not args.unknown_endpoint)
+    feedback = _feedback_from(args)
     modifiers = gv.Modifiers(afferent_gain=args.afferent_gain, experience=args.experience)
     sim = gv.simulate(params, protocol, environment=environment, feedback=feedback,
                       modifiers=modifiers)
@@ -336,17 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     env.add_argument("--humidity", type=float, default=0.5, metavar="F",
                      help="relative humidity as a fraction 0-1 (default: %(default)g)")
     told = sim.add_argument_group("feedback (what the runner is told; default: the truth)")
-    told.add_argument("--told-temperature", type=float, metavar="C",
-                      help="air temperature the runner is told [°C]")
-    told.add_argument("--pacer-factor", type=float, metavar="F",
-                      help="races: a pacer believed to match the runner's best, actually "
-                           "this factor faster (e.g. 1.02)")
-    told.add_argument("--distance-scale", type=float, default=1.0, metavar="F",
-                      help="displayed distance = F x true distance (default: %(default)g)")
-    told.add_argument("--clock-rate", type=float, default=1.0, metavar="F",
-                      help="perceived seconds per true second (default: %(default)g)")
-    told.add_argument("--unknown-endpoint", action="store_true",
-                      help="race or time trial: the runner is not told where it ends")
+    _add_feedback_flags(told)
     mind = sim.add_argument_group("state of mind")
     mind.add_argument("--afferent-gain", type=float, default=1.0, metavar="G",
                       help="scales afferent signals; below 1 is afferent blockade "

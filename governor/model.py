@@ -1,29 +1,39 @@
 """The state vector and the right-hand side that assembles body, perception and brain.
 
-Two worlds run side by side (DESIGN §2). The body's states (distance, recruitment, reserve,
-temperatures, heart rate, durability load) evolve with the truth: the real course, air and
-reserve. Two belief states integrate what the runner is told: the displayed distance and the
-perceived elapsed time. The governor (:mod:`governor.brain`) reads only beliefs: what it is
-told, and what it senses through afferents (its reserve scaled by the afferent gain, skin
-temperature and how well its sweat evaporates in the air's true humidity, which no feedback
-states).
+Two worlds run side by side (``docs/model.md``). The body's states (distance, recruitment,
+reserve, temperatures, heart rate, durability load) evolve with the truth: the real course,
+air and reserve. Two belief states integrate what the runner is told: the displayed distance
+and the perceived elapsed time. The governor (:mod:`governor.brain`) reads only beliefs:
+what it is told, and what it senses through afferents (its reserve scaled by the afferent
+gain, skin temperature and how well its sweat evaporates in the air's true humidity, which
+no feedback states).
 
-The right-hand side is one compiled function, :func:`evaluate`, that writes the derivatives
-and a row of observed quantities (speed, beliefs, the governor's three limits, ...). The
-compiled integrator and the scipy reference both call it, so they integrate the same model.
+The right-hand side is one compiled function, :func:`evaluate`: the body's rates
+(:func:`body_rates`), the beliefs (:func:`beliefs`), then the brain's command by the rule
+of the protocol (:func:`maximal_command`, :func:`imposed_command`,
+:func:`scheduled_command`). It writes the derivatives and a row of observed quantities
+(speed, beliefs, the governor's three limits, ...). The compiled integrator and the scipy
+reference both call it, so they integrate the same model.
+
+Everything a scenario packs is one :class:`Inputs` (a named tuple of arrays, names and
+meanings in :data:`INPUT_FIELDS`), the first of them the scalar vector: the runner's
+parameters and the scenario's scalars of :data:`SCENARIO_SCALARS`, read by name through
+:data:`X`. Positions come from those tables; none is kept by hand.
 """
 
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from numba import njit
 
-from governor._jit import jit
+from governor._jit import inlined, jit
 from governor.brain import (
     believed_reserve_m,
     hazard_score,
+    heat_plan,
     naivety,
     perceptual_speed,
     reserve_feasible_speed_distance,
@@ -32,7 +42,6 @@ from governor.brain import (
     template_from_start,
     template_rpe,
     template_start_rpe,
-    thermal_feasible_speed_from_conductances,
 )
 from governor.params import Params
 from governor.perception import afferent_drive_cr10, rpe_rate_per_s
@@ -52,28 +61,15 @@ from governor.physiology.reserve import (
 )
 from governor.physiology.thermal import (
     RESTING_METABOLIC_W_KG,
-    clothed_coefficients_w_m2,
-    convective_coefficient_w_m2_k,
     core_skin_conductance_w_k,
-    effective_sweat_conductance_w_k,
-    evaporative_capacity_from_saturation_w,
     heat_production_w,
-    loss_conductances_from_phi_w_k,
-    mean_forecast_from_decay_c,
     saturation_vapour_pressure_kpa,
-    skin_saturation_kpa,
-    steady_core_from_conductances_c,
-    steady_core_limited_c,
     thermal_rates_from_vapour_c_per_s,
-    time_constant_from_conductances_s,
 )
 from governor.scenario import (
     FEEDBACK_FIELDS,
-    FIXED_RPE,
-    RACE,
-    TIME_TO_EXHAUSTION,
-    TIME_TRIAL,
-    TRAINING,
+    IMPOSED,
+    MAXIMAL,
     Course,
     Environment,
     Feedback,
@@ -140,117 +136,132 @@ N_AUX = len(AUX_NAMES)
  A_DSAFE, A_FRAC, A_TEMPLATE, A_HAZARD, A_ED, A_ET, A_EP, A_CMD, A_CSPLAN, A_EVAP, A_GAP,
  A_EXMARGIN, A_TOLMARGIN) = range(N_AUX)
 
-# ---- packed parameter vector -------------------------------------------------------------
-PARAM_NAMES = Params.names()
-_I = {name: i for i, name in enumerate(PARAM_NAMES)}
-CS_ = _I["critical_speed_mps"]
-DP_ = _I["d_prime_m"]
-VMAX_ = _I["v_max_mps"]
-MASS_ = _I["body_mass_kg"]
-DUR_ = _I["durability_loss_per_h"]
-KSW_ = _I["sweat_gain_w_m2_k"]
-HON_ = _I["heat_onset_c"]
-HK_ = _I["heat_cs_loss_per_c"]
-TLIM_ = _I["core_temp_limit_c"]
-HRR_ = _I["heart_rate_rest_bpm"]
-HRM_ = _I["heart_rate_max_bpm"]
-HRF_ = _I["heart_rate_at_cs_fraction"]
-HRTU_ = _I["heart_rate_tau_rise_s"]
-HRTD_ = _I["heart_rate_tau_fall_s"]
-HRD_ = _I["heart_rate_drift_bpm_per_c"]
-WE_ = _I["rpe_intensity_weight"]
-WD_ = _I["rpe_depletion_weight"]
-WC_ = _I["rpe_core_weight"]
-WS_ = _I["rpe_skin_weight"]
-TAUP_ = _I["rpe_tau_s"]
-MARGIN_ = _I["reserve_margin"]
-SPURT_ = _I["spurt_horizon_s"]
-ANTIC_ = _I["heat_anticipation"]
-TMARG_ = _I["thermal_margin_c"]
-T0_ = _I["template_start_rpe"]
-T1_ = _I["template_end_rpe"]
-TGAIN_ = _I["template_gain"]
-TTOL_ = _I["template_tolerance_rpe"]
-HEDGE_ = _I["unknown_endpoint_hedge"]
-NEXP_ = _I["experience_trials"]
-NMARG_ = _I["naive_margin_extra"]
-NBIAS_ = _I["naive_estimate_bias"]
-TAUR_ = _I["recruitment_tau_s"]
-_NP = len(PARAM_NAMES)
-# derived and scenario scalars after the parameters
-X_AREA = _NP
-X_KAIR = _NP + 1
-X_GAIN = _NP + 2
-X_MENTAL = _NP + 3
-X_EXPER = _NP + 4
-X_GOV = _NP + 5
-X_KIND = _NP + 6
-X_DIST = _NP + 7
-X_DURATION = _NP + 8
-X_SPEED = _NP + 9
-X_PGRADE = _NP + 10
-X_RPE = _NP + 11
-X_HASPACER = _NP + 12
-X_NAIVE = _NP + 13
-X_CLO = _NP + 14
-N_PACKED = _NP + 15
-
-# feedback table columns
-FB_SCALE, FB_BDIST, FB_BDUR, FB_KNOWN, FB_CLOCK, FB_TOLD, FB_OFFSET, FB_PACER = range(
-    len(FEEDBACK_FIELDS)
+# ---- packed inputs -----------------------------------------------------------------------
+#: The scalars a scenario packs beside the runner's parameters: (name, unit, meaning). The
+#: protocol's come from its ``packed()``.
+SCENARIO_SCALARS = (
+    ("surface_area_m2", "m^2", "body surface area (Du Bois & Du Bois 1916)"),
+    ("air_cost_s2_m2", "s^2/m^2", "air-resistance coefficient of the metabolic speed"),
+    ("afferent_gain", "-", "Modifiers.afferent_gain"),
+    ("mental_fatigue", "CR10", "Modifiers.mental_fatigue"),
+    ("governed", "1/0", "Modifiers.governor"),
+    ("naivety", "0-1", "how naive the governor is, from Modifiers.experience"),
+    ("clothing_clo", "clo", "Environment.clothing_clo"),
+    ("has_pacer", "1/0", "a pacer runs (Feedback.pacer_factor)"),
+    ("rule", "code", "the protocol's command rule: MAXIMAL, IMPOSED or SCHEDULED"),
+    ("target_distance_m", "m", "distance at which the effort ends (a race); NaN: none"),
+    ("set_duration_s", "s", "a time trial's duration or a time to exhaustion's limit"),
+    ("imposed_speed_mps", "m/s", "the treadmill's speed; NaN: self-paced"),
+    ("imposed_grade", "-", "the treadmill's grade; NaN: the course's"),
+    ("settle_s", "s", "when self-paced speed has settled (an RPE clamp's speed floor)"),
+    ("stop_fraction", "-", "the speed floor as a fraction of the settled speed"),
+    ("natural_end_s", "s", "when the effort ends by itself; inf: on another rule"),
+    ("limit_s", "s", "the protocol's time limit"),
+    ("ends_on_distance", "1/0", "ends at the finish line"),
+    ("ends_on_duration", "1/0", "ends when its time is up"),
+    ("ends_on_exhaustion", "1/0", "ends when the reserve cannot meet the demand"),
+    ("ends_on_tolerance", "1/0", "ends when perceived exertion passes the tolerance"),
+    ("ends_on_speed_floor", "1/0", "ends when speed falls below the floor"),
 )
+#: Names of the packed scalar vector: the parameters, then the scenario's scalars.
+SCALAR_NAMES = Params.names() + tuple(n for n, _, _ in SCENARIO_SCALARS)
+Scalars = namedtuple("Scalars", SCALAR_NAMES)
+#: Position of each scalar in the packed vector, by name: ``p[X.critical_speed_mps]``. The
+#: compiled code reads these as constants; the vector is one array, passed by reference.
+X = Scalars(*range(len(SCALAR_NAMES)))
+
+#: The arrays :func:`evaluate` reads: (name, meaning [unit]).
+INPUT_FIELDS = (
+    ("scalars", "the runner's parameters and the scenario's scalars, in the order of "
+                "SCALAR_NAMES (index it with X)"),
+    ("course_d", "start of each course segment [m]"),
+    ("course_g", "grade of each segment [-]"),
+    ("env_t", "times of the air's table [s]"),
+    ("env_temp", "air temperature [degC]"),
+    ("env_vapour", "the air's vapour pressure [kPa]"),
+    ("env_wind", "headwind [m/s]"),
+    ("fb_t", "time from which each feedback row is in force [s]"),
+    ("fb_v", "feedback rows: the FEEDBACK_FIELDS (flags 1/0, None NaN), then the RPE "
+             "template's start in force [CR10]"),
+    ("pacer_t", "the pacer's times [s]"),
+    ("pacer_s", "the pacer's distances [m]"),
+    ("breaks", "times the integrator lands on: feedback changes, schedule ends [s]"),
+    ("schedule_end_s", "end of each part of the protocol's schedule [s]"),
+    ("schedule_rpe", "each part's target RPE [CR10]; NaN: a target speed"),
+    ("schedule_speed_mps", "each part's target speed [m/s]; NaN: a target RPE"),
+)
+Inputs = namedtuple("Inputs", [n for n, _ in INPUT_FIELDS])
+
+# feedback table columns, by channel name
+FB_SCALE = FEEDBACK_FIELDS.index("distance_scale")
+FB_BDIST = FEEDBACK_FIELDS.index("believed_distance_m")
+FB_BDUR = FEEDBACK_FIELDS.index("believed_duration_s")
+FB_KNOWN = FEEDBACK_FIELDS.index("endpoint_known")
+FB_CLOCK = FEEDBACK_FIELDS.index("clock_rate")
+FB_TOLD = FEEDBACK_FIELDS.index("told_temperature_c")
+FB_OFFSET = FEEDBACK_FIELDS.index("core_temp_offset_c")
 #: a derived column: the RPE template's start level while that feedback is in force
 FB_TSTART = len(FEEDBACK_FIELDS)
 
+# what the body computes for the brain, what the brain believes, what it decides
+Body = namedtuple("Body", (
+    "grade", "air_c", "vapour_kpa", "headwind_mps", "reserve_m", "cs_eff_mps", "r_max",
+    "recruitment", "e_mps", "v_mps", "evaporation_w", "sweating_factor", "drive_rpe"))
+Beliefs = namedtuple("Beliefs", (
+    "cs_mps", "d_prime_m", "reserve_m", "told_air_c", "core_shown_c", "displayed_m",
+    "elapsed_s"))
+Decision = namedtuple("Decision", (
+    "command_mps", "remaining_m", "remaining_s", "fraction_done", "template_rpe",
+    "safety_reserve_m", "reserve_feasible_mps", "thermal_feasible_mps", "perceptual_mps",
+    "planned_cs_mps", "pacer_gap_m", "exhaustion_margin_mps", "tolerance_margin_rpe",
+    "hazard"))
+
 
 @jit
-def believed_total(kind, p, fb_v, k):
-    """What a race or time trial is believed to be, with feedback row ``k`` in force:
-    (believed total distance [m] or duration [s], expected duration [s]). With the endpoint
-    unknown, a naive runner budgets for a longer effort (``unknown_endpoint_hedge``)."""
-    naive = p[X_NAIVE]
-    hedge = 1.0 if fb_v[k, FB_KNOWN] > 0.5 else 1.0 + p[HEDGE_] * naive
-    if kind == RACE:
-        total = (p[X_DIST] if math.isnan(fb_v[k, FB_BDIST]) else fb_v[k, FB_BDIST]) * hedge
-        return total, total / (p[CS_] * (1.0 - p[NBIAS_] * naive))
-    total = (p[X_DURATION] if math.isnan(fb_v[k, FB_BDUR]) else fb_v[k, FB_BDUR]) * hedge
+def believed_total(p, fb_v, k):
+    """What a maximal effort is believed to be, with feedback row ``k`` in force:
+    (believed total distance [m] (a race) or duration [s], expected duration [s]). With the
+    endpoint unknown, a naive runner budgets for a longer effort
+    (``unknown_endpoint_hedge``)."""
+    naive = p[X.naivety]
+    hedge = 1.0 if fb_v[k, FB_KNOWN] > 0.5 else 1.0 + p[X.unknown_endpoint_hedge] * naive
+    if not math.isnan(p[X.target_distance_m]):
+        total = (p[X.target_distance_m] if math.isnan(fb_v[k, FB_BDIST])
+                 else fb_v[k, FB_BDIST]) * hedge
+        return total, total / (p[X.critical_speed_mps] * (1.0 - p[X.naive_estimate_bias] * naive))
+    total = (p[X.set_duration_s] if math.isnan(fb_v[k, FB_BDUR]) else fb_v[k, FB_BDUR]) * hedge
     return total, total
 
 
 def pack(params: Params, protocol, course: Course, environment: Environment,
-         feedback: Feedback, modifiers: Modifiers, pacer: tuple[np.ndarray, np.ndarray] | None):
-    """Pack a scenario into the arrays :func:`evaluate` takes. Pure: inputs are unchanged."""
-    p = np.zeros(N_PACKED)
-    p[:_NP] = [float(getattr(params, n)) for n in PARAM_NAMES]
-    p[X_AREA] = body_surface_area_m2(params.body_mass_kg, params.height_m)
-    p[X_KAIR] = air_cost_coefficient(params.body_mass_kg, params.height_m)
-    p[X_GAIN] = modifiers.afferent_gain
-    p[X_MENTAL] = modifiers.mental_fatigue
-    p[X_EXPER] = modifiers.experience
-    p[X_GOV] = 1.0 if modifiers.governor else 0.0
-    p[X_KIND] = protocol.kind
-    p[X_DIST] = getattr(protocol, "distance_m", math.nan)
-    p[X_DURATION] = getattr(protocol, "duration_s", math.nan)
-    if protocol.kind == TIME_TO_EXHAUSTION:
-        p[X_DURATION] = protocol.time_limit_s
-    p[X_SPEED] = getattr(protocol, "speed_mps", math.nan)
-    p[X_PGRADE] = getattr(protocol, "grade", 0.0) if protocol.kind == TIME_TO_EXHAUSTION else 0.0
-    p[X_RPE] = getattr(protocol, "rpe", math.nan)
-    p[X_HASPACER] = 1.0 if pacer is not None else 0.0
-    p[X_NAIVE] = naivety(modifiers.experience, params.experience_trials)
-    p[X_CLO] = environment.clothing_clo
+         feedback: Feedback, modifiers: Modifiers,
+         pacer: tuple[np.ndarray, np.ndarray] | None) -> Inputs:
+    """Pack a scenario into the :class:`Inputs` :func:`evaluate` takes. Pure: inputs are
+    unchanged."""
+    values = {n: float(getattr(params, n)) for n in Params.names()}
+    values.update(
+        surface_area_m2=body_surface_area_m2(params.body_mass_kg, params.height_m),
+        air_cost_s2_m2=air_cost_coefficient(params.body_mass_kg, params.height_m),
+        afferent_gain=float(modifiers.afferent_gain),
+        mental_fatigue=float(modifiers.mental_fatigue),
+        governed=1.0 if modifiers.governor else 0.0,
+        naivety=naivety(modifiers.experience, params.experience_trials),
+        clothing_clo=float(environment.clothing_clo),
+        has_pacer=1.0 if pacer is not None else 0.0,
+    )
+    values.update(protocol.packed())
+    scalars = np.array(Scalars(**values), dtype=float)
 
     course_d, course_g = course.grade_arrays()
     env = environment.arrays()
     segs = feedback.segments()
     fb_t = np.array([t for t, _ in segs], dtype=float)
     fb_v = np.full((len(segs), len(FEEDBACK_FIELDS) + 1), math.nan)
-    for i, (_, values) in enumerate(segs):
+    for i, (_, row) in enumerate(segs):
         for j, name in enumerate(FEEDBACK_FIELDS):
-            x = values[name]
-            fb_v[i, j] = math.nan if x is None else float(x)
-        if protocol.kind in (RACE, TIME_TRIAL):
-            _, expected_s = believed_total(protocol.kind, p, fb_v, i)
+            fb_v[i, j] = math.nan if row[name] is None else float(row[name])
+        if protocol.rule == MAXIMAL:
+            _, expected_s = believed_total(scalars, fb_v, i)
             fb_v[i, FB_TSTART] = template_start_rpe(expected_s, params.template_start_rpe,
                                                     params.template_end_rpe)
     if pacer is None:
@@ -258,29 +269,24 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     else:
         # fresh writable copies: a read-only view would make numba compile a new signature
         pacer_t, pacer_s = (np.array(a, dtype=float, order="C") for a in pacer)
-    if protocol.kind == TRAINING:
-        seg_end = np.cumsum([s.duration_s for s in protocol.segments]).astype(float)
-        seg_kind = np.array([0.0 if s.target_rpe is not None else 1.0 for s in protocol.segments])
-        seg_val = np.array([s.target_rpe if s.target_rpe is not None else s.target_speed_mps
-                            for s in protocol.segments], dtype=float)
-    else:
-        seg_end, seg_kind, seg_val = np.zeros(1), np.zeros(1), np.zeros(1)
-    return (
-        p,
-        np.ascontiguousarray(course_d),
-        np.ascontiguousarray(course_g),
-        np.ascontiguousarray(env[:, 0]),
-        np.ascontiguousarray(env[:, 1]),
+    end_s, rpe, speed = protocol.schedule()
+    return Inputs(
+        scalars=scalars,
+        course_d=np.ascontiguousarray(course_d),
+        course_g=np.ascontiguousarray(course_g),
+        env_t=np.ascontiguousarray(env[:, 0]),
+        env_temp=np.ascontiguousarray(env[:, 1]),
         # the air's vapour pressure [kPa], from relative humidity and air temperature
-        np.array([rh * saturation_vapour_pressure_kpa(tc) for tc, rh in env[:, 1:3]]),
-        np.ascontiguousarray(env[:, 3]),
-        fb_t,
-        np.ascontiguousarray(fb_v),
-        pacer_t,
-        pacer_s,
-        seg_end,
-        seg_kind,
-        seg_val,
+        env_vapour=np.array([rh * saturation_vapour_pressure_kpa(tc) for tc, rh in env[:, 1:3]]),
+        env_wind=np.ascontiguousarray(env[:, 3]),
+        fb_t=fb_t,
+        fb_v=np.ascontiguousarray(fb_v),
+        pacer_t=pacer_t,
+        pacer_s=pacer_s,
+        breaks=np.concatenate([fb_t, end_s[:-1]]),
+        schedule_end_s=np.ascontiguousarray(end_s, dtype=float),
+        schedule_rpe=np.ascontiguousarray(rpe, dtype=float),
+        schedule_speed_mps=np.ascontiguousarray(speed, dtype=float),
     )
 
 
@@ -328,41 +334,36 @@ def _grade_at(s: float, course_d: np.ndarray, course_g: np.ndarray) -> float:
     return course_g[i]
 
 
-@njit(cache=True, error_model="numpy", _nrt=False)
-def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind, fb_t, fb_v,
-             pacer_t, pacer_s, seg_end, seg_kind, seg_val, dy, aux):
-    """Write d(state)/dt into ``dy`` and the observed quantities into ``aux``.
-
-    The body (truth) and the brain (beliefs) are computed in turn; see the module docstring.
-    """
-    # ---------------- inputs at this time and place -------------------------------------
-    k = _feedback_row(t, fb_t)
-    kind = int(p[X_KIND])
-    if kind == TIME_TO_EXHAUSTION:
-        grade = p[X_PGRADE]
+# ---- the body: the truth -----------------------------------------------------------------
+@inlined
+def body_rates(t, y, inp, dy):
+    """The body's rates in the true world: write d(state)/dt of distance, reserve, core and
+    skin temperature, perceived exertion, heart rate and durability load into ``dy``, and
+    return what the brain senses and reads (a :class:`Body`)."""
+    p = inp.scalars
+    if math.isnan(p[X.imposed_grade]):
+        grade = _grade_at(y[S], inp.course_d, inp.course_g)
     else:
-        grade = _grade_at(y[S], course_d, course_g)
-    if env_t.size > 1:
-        air_c = _interp(t, env_t, env_temp)
-        vapour = _interp(t, env_t, env_vapour)
-        wind = _interp(t, env_t, env_wind)
+        grade = p[X.imposed_grade]
+    if inp.env_t.size > 1:
+        air_c = _interp(t, inp.env_t, inp.env_temp)
+        vapour = _interp(t, inp.env_t, inp.env_vapour)
+        wind = _interp(t, inp.env_t, inp.env_wind)
     else:
-        air_c = env_temp[0]
-        vapour = env_vapour[0]
-        wind = env_wind[0]
-    mass = p[MASS_]
-    area = p[X_AREA]
-    kair = p[X_KAIR]
-    cs = p[CS_]
-    d0 = p[DP_]
-    vmax = p[VMAX_]
+        air_c = inp.env_temp[0]
+        vapour = inp.env_vapour[0]
+        wind = inp.env_wind[0]
+    mass = p[X.body_mass_kg]
+    kair = p[X.air_cost_s2_m2]
+    cs = p[X.critical_speed_mps]
+    d0 = p[X.d_prime_m]
+    vmax = p[X.v_max_mps]
     reserve = min(max(y[D], 0.0), d0)
     core = y[TC]
     skin = y[TSK]
-    rpe = y[P]
 
-    # ---------------- the body ------------------------------------------------------------
-    cs_eff = effective_critical_speed_mps(cs, core, p[HON_], p[HK_], y[L], p[DUR_])
+    cs_eff = effective_critical_speed_mps(cs, core, p[X.heat_onset_c], p[X.heat_cs_loss_per_c],
+                                          y[L], p[X.durability_loss_per_h])
     r_max = recruitment_ceiling(reserve, d0, cs_eff, vmax)
     recruit = min(max(y[R], 0.0), r_max)
     e = vmax * recruit
@@ -375,206 +376,227 @@ def evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
     air_speed = abs(v + wind)
     d_core, d_skin, evap, phi = thermal_rates_from_vapour_c_per_s(
         core, skin, heat_production_w(metabolic_w, work_w), metabolic_w, air_c, vapour,
-        air_speed, mass, area,
-        p[KSW_], p[X_CLO])
-    drive = afferent_drive_cr10(e / cs_eff, 1.0 - reserve / d0, core, skin, p[WE_], p[WD_],
-                                p[WC_], p[WS_], p[X_GAIN], p[X_MENTAL])
-    hr_ss = steady_heart_rate_bpm(e, cs, core, p[HRR_], p[HRM_], p[HRF_], p[HRD_])
+        air_speed, mass, p[X.surface_area_m2], p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
+    drive = afferent_drive_cr10(e / cs_eff, 1.0 - reserve / d0, core, skin,
+                                p[X.rpe_intensity_weight], p[X.rpe_depletion_weight],
+                                p[X.rpe_core_weight], p[X.rpe_skin_weight], p[X.afferent_gain],
+                                p[X.mental_fatigue])
+    hr_ss = steady_heart_rate_bpm(e, cs, core, p[X.heart_rate_rest_bpm], p[X.heart_rate_max_bpm],
+                                  p[X.heart_rate_at_cs_fraction], p[X.heart_rate_drift_bpm_per_c])
 
     dy[S] = v
     dy[D] = d_balance_rate_mps(e, reserve, d0, cs_eff)
     dy[TC] = d_core
     dy[TSK] = d_skin
-    dy[P] = rpe_rate_per_s(rpe, drive, p[TAUP_])
-    dy[HR] = heart_rate_rate_bpm_per_s(y[HR], hr_ss, p[HRTU_], p[HRTD_])
+    dy[P] = rpe_rate_per_s(y[P], drive, p[X.rpe_tau_s])
+    dy[HR] = heart_rate_rate_bpm_per_s(y[HR], hr_ss, p[X.heart_rate_tau_rise_s],
+                                       p[X.heart_rate_tau_fall_s])
     dy[L] = e / cs / 3600.0
-    dy[SD] = fb_v[k, FB_SCALE] * v
-    dy[TP] = fb_v[k, FB_CLOCK]
+    return Body(grade, air_c, vapour, wind, reserve, cs_eff, r_max, recruit, e, v, evap, phi,
+                drive)
 
-    # ---------------- the brain: beliefs only ---------------------------------------------
-    nv = p[X_NAIVE]
-    cs_hat = cs * (1.0 - p[NBIAS_] * nv)
-    d0_hat = d0 * (1.0 - p[NBIAS_] * nv)
-    d_hat = believed_reserve_m(reserve, d0, d0_hat, p[X_GAIN])
-    margin = min(p[MARGIN_] * (1.0 + p[NMARG_] * nv), 0.95)
-    told_c = air_c if math.isnan(fb_v[k, FB_TOLD]) else fb_v[k, FB_TOLD]
-    core_shown = core + fb_v[k, FB_OFFSET]
+
+# ---- the brain: beliefs only ---------------------------------------------------------------
+@inlined
+def beliefs(y, p, fb_v, k, body):
+    """What the governor believes (a :class:`Beliefs`): its critical speed and D' (biased
+    low by naivety), its reserve (sensed through afferents), the told air and the displayed
+    core temperature, the displayed distance and the perceived elapsed time."""
+    nv = p[X.naivety]
+    d0 = p[X.d_prime_m]
+    d0_hat = d0 * (1.0 - p[X.naive_estimate_bias] * nv)
+    told_c = body.air_c if math.isnan(fb_v[k, FB_TOLD]) else fb_v[k, FB_TOLD]
+    return Beliefs(
+        p[X.critical_speed_mps] * (1.0 - p[X.naive_estimate_bias] * nv),
+        d0_hat,
+        believed_reserve_m(body.reserve_m, d0, d0_hat, p[X.afferent_gain]),
+        told_c,
+        y[TC] + fb_v[k, FB_OFFSET],
+        y[SD],
+        y[TP],
+    )
+
+
+@inlined
+def maximal_command(t, y, inp, k, body, b):
+    """The command of a maximal effort (a race or a time trial): the smallest of the
+    reserve-feasible, thermal-feasible and perceptually acceptable speeds over what is
+    believed to remain, or a pacer's speed while the runner stays with it."""
+    p = inp.scalars
+    fb_v = inp.fb_v
+    e = body.e_mps
+    v = body.v_mps
+    cs_hat = b.cs_mps
+    mass = p[X.body_mass_kg]
+    margin = min(p[X.reserve_margin] * (1.0 + p[X.naive_margin_extra] * p[X.naivety]), 0.95)
     # the forecast assumes exercising blood flow (core at least 38 degC), not resting flow
-    conductance = core_skin_conductance_w_k(max(core, EXERCISE_CORE_C), skin, area)
-    displayed = y[SD]
-    t_hat = y[TP]
-    governed = p[X_GOV] > 0.5
-    w = p[ANTIC_]
-
-    e_d = math.inf
-    e_t = math.inf
-    e_p = math.inf
-    d_safe = 0.0
-    frac = 0.0
-    rem_s = math.inf
-    rem_m = math.inf
-    template = p[T1_]
-    cs_plan = cs_hat
-    ex_margin = 1.0
-    tol_margin = 1.0
-    gap = math.nan
+    conductance = core_skin_conductance_w_k(max(y[TC], EXERCISE_CORE_C), y[TSK],
+                                            p[X.surface_area_m2])
+    w = p[X.heat_anticipation]
+    gain = p[X.afferent_gain]
 
     # what is left, as believed
-    if kind == RACE:
-        total_m, _ = believed_total(kind, p, fb_v, k)
-        rem_m = max(total_m - displayed, 1.0)
+    total, _ = believed_total(p, fb_v, k)
+    race = not math.isnan(p[X.target_distance_m])
+    if race:
+        rem_m = max(total - b.displayed_m, 1.0)
         rem_s = rem_m / max(v, 0.5 * cs_hat)
-        frac = displayed / total_m
-    elif kind == TIME_TRIAL:
-        total_s, _ = believed_total(kind, p, fb_v, k)
-        rem_s = max(total_s - t_hat, 1.0)
-        rem_m = rem_s * v
-        frac = t_hat / total_s
-
-    if kind == RACE or kind == TIME_TRIAL:
-        # the governor's plan: CS lowered by the heat and the load it expects
-        e_guess = max(e, cs_hat)
-        v_guess = max(v, e_guess)
-        heat_guess = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_guess, kair)
-                              + RESTING_METABOLIC_W_KG)
-        air_guess = abs(v_guess + wind)
-        dry, sweat = loss_conductances_from_phi_w_k(air_guess, phi, area, p[KSW_], p[X_CLO])
-        # how well sweat evaporates is felt on the skin (wetness), not told: the humidity
-        # limit uses the true air's vapour pressure and the present skin temperature, the
-        # dry heat exchange the told air temperature
-        skin_vapour, skin_vapour_slope = skin_saturation_kpa(skin)
-        _, h_evap = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_guess),
-                                              p[X_CLO])
-        capacity, capacity_slope = evaporative_capacity_from_saturation_w(
-            skin_vapour, skin_vapour_slope, vapour, h_evap, area)
-        steady = steady_core_limited_c(heat_guess, told_c, conductance, dry, sweat, skin,
-                                       capacity, capacity_slope)
-        # mean and end of a first-order approach to the steady state over what is left, with
-        # the time constant of the evaporation the governor expects to achieve: that of its
-        # sweat unless humidity (or the glands) limit it, when the approach is slower
-        sweat_eff = sweat
-        if steady > steady_core_from_conductances_c(heat_guess, told_c, conductance, dry,
-                                                    sweat):
-            sweat_eff = effective_sweat_conductance_w_k(heat_guess, told_c, conductance, dry,
-                                                        sweat, steady)
-        x = rem_s / time_constant_from_conductances_s(mass, dry, sweat_eff)
-        decay = math.exp(-x)
-        mean_core = mean_forecast_from_decay_c(core_shown, steady, x, decay)
-        plan_core = (1.0 - w) * core_shown + w * mean_core
-        plan_load = y[L] + w * 0.5 * rem_s * (e_guess / cs) / 3600.0
-        # heat and load are sensed through afferents: a lower gain under-senses their cost
-        cs_plan = effective_critical_speed_mps(cs_hat, plan_core, p[HON_], p[HK_] * p[X_GAIN],
-                                               plan_load, p[DUR_] * p[X_GAIN])
-        d_safe = safety_reserve_m(margin, d0_hat, rem_s, p[SPURT_])
-        if kind == RACE:
-            e_d = reserve_feasible_speed_distance(cs_plan, d_hat, d_safe, rem_m)
-        else:
-            e_d = reserve_feasible_speed_time(cs_plan, d_hat, d_safe, rem_s)
-        e_t = thermal_feasible_speed_from_conductances(
-            core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, dry, sweat, skin,
-            capacity, capacity_slope, mass, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
-        # slower than the plan's guess, less air flows over the skin: convection and the
-        # humidity limit on evaporation are re-evaluated at the air speed of the present
-        # pace (or of the speed just found, if slower). In still air the speed found rises
-        # with air speed less steeply than air speed itself, so it lies between the present
-        # pace and the fixed point where the two agree, and the pace converges there.
-        # (Planning on the breeze of running at CS, a runner held back by humid heat would
-        # overheat.)
-        if e_t < v_guess:
-            h_dry_t, h_evap_t = clothed_coefficients_w_m2(
-                convective_coefficient_w_m2_k(abs(min(v, e_t) + wind)), p[X_CLO])
-            capacity_t, slope_t = evaporative_capacity_from_saturation_w(
-                skin_vapour, skin_vapour_slope, vapour, h_evap_t, area)
-            e_t = thermal_feasible_speed_from_conductances(
-                core_shown, p[TLIM_], p[TMARG_], decay, told_c, conductance, area * h_dry_t,
-                sweat, skin, capacity_t, slope_t, mass, FLAT_COST_J_PER_KG_M,
-                RESTING_METABOLIC_W_KG)
-        template = template_from_start(frac, fb_v[k, FB_TSTART], p[T1_])
-        # the template limit acts on where perception is heading (the afferent drive), so it
-        # anticipates the lag of perceived exertion and does not switch on and off
-        e_p = perceptual_speed(e, cs_hat, template, drive, p[TGAIN_], p[TAUR_])
-        if governed:
-            e_cmd = max(min(e_d, e_t, e_p), RACE_FLOOR_FRACTION * cs_hat)
-        else:
-            e_cmd = vmax
-        # a pacer believed to run at the runner's best: the runner tries to stay with it
-        if kind == RACE and p[X_HASPACER] > 0.5 and t <= pacer_t[-1]:
-            s_p = _interp(t, pacer_t, pacer_s)
-            v_p = _interp(t + 0.5, pacer_t, pacer_s) - _interp(t - 0.5, pacer_t, pacer_s)
-            gap = s_p - y[S]
-            if gap < PACER_DROP_GAP_M:
-                target = max(v_p + gap / PACER_CATCH_S, 0.0)
-                e_cmd = metabolic_speed(target, grade, wind, kair)
-    elif kind == TIME_TO_EXHAUSTION:
-        e_req = metabolic_speed(p[X_SPEED], grade, wind, kair)
-        e_cmd = e_req
-        ex_margin = vmax * r_max - e_req
-        if governed:
-            cs_now = effective_critical_speed_mps(cs_hat, core_shown, p[HON_], p[HK_], y[L],
-                                                  p[DUR_])
-            if math.isnan(fb_v[k, FB_BDUR]):
-                # its own prediction from the CS hyperbola, at most the protocol's limit
-                expected_s = p[X_DURATION]
-                if e_req > cs_now:
-                    expected_s = min(t_hat + d_hat / (e_req - cs_now), expected_s)
-            else:
-                expected_s = fb_v[k, FB_BDUR]
-            frac = t_hat / max(expected_s, 1.0)
-            rem_s = max(expected_s - t_hat, 0.0)
-            template = template_rpe(frac, expected_s, p[T0_], p[T1_])
-            tol_margin = template + p[TTOL_] - rpe
+        frac = b.displayed_m / total
     else:
-        if kind == FIXED_RPE:
-            target_rpe = p[X_RPE]
-            target_speed = math.nan
-        else:
-            j = np.searchsorted(seg_end, t, side="right")
-            if j >= seg_end.size:
-                j = seg_end.size - 1
-            if seg_kind[j] < 0.5:
-                target_rpe = seg_val[j]
-                target_speed = math.nan
-            else:
-                target_rpe = math.nan
-                target_speed = seg_val[j]
-        if math.isnan(target_speed):
-            template = target_rpe
-            e_cmd = perceptual_speed(e, cs_hat, target_rpe, drive, p[TGAIN_], p[TAUR_])
-            e_p = e_cmd
-        else:
-            e_cmd = metabolic_speed(target_speed, 0.0, wind, kair)
+        rem_s = max(total - b.elapsed_s, 1.0)
+        rem_m = rem_s * v
+        frac = b.elapsed_s / total
 
-    r_cmd = min(max(e_cmd / vmax, 0.0), r_max)
-    dy[R] = (r_cmd - y[R]) / p[TAUR_]
+    # the governor's plan: CS lowered by the heat and the load it expects
+    e_guess = max(e, cs_hat)
+    v_guess = max(v, e_guess)
+    heat_guess = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_guess, p[X.air_cost_s2_m2])
+                         + RESTING_METABOLIC_W_KG)
+    mean_core, e_t = heat_plan(
+        heat_guess, b.core_shown_c, y[TSK], body.sweating_factor, conductance, b.told_air_c,
+        body.vapour_kpa, v_guess, v, body.headwind_mps, rem_s, p[X.core_temp_limit_c],
+        p[X.thermal_margin_c], mass, p[X.surface_area_m2], p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
+    plan_core = (1.0 - w) * b.core_shown_c + w * mean_core
+    plan_load = y[L] + w * 0.5 * rem_s * (e_guess / p[X.critical_speed_mps]) / 3600.0
+    # heat and load are sensed through afferents: a lower gain under-senses their cost
+    cs_plan = effective_critical_speed_mps(cs_hat, plan_core, p[X.heat_onset_c],
+                                           p[X.heat_cs_loss_per_c] * gain, plan_load,
+                                           p[X.durability_loss_per_h] * gain)
+    d_safe = safety_reserve_m(margin, b.d_prime_m, rem_s, p[X.spurt_horizon_s])
+    if race:
+        e_d = reserve_feasible_speed_distance(cs_plan, b.reserve_m, d_safe, rem_m)
+    else:
+        e_d = reserve_feasible_speed_time(cs_plan, b.reserve_m, d_safe, rem_s)
+    template = template_from_start(frac, fb_v[k, FB_TSTART], p[X.template_end_rpe])
+    # the template limit acts on where perception is heading (the afferent drive), so it
+    # anticipates the lag of perceived exertion and does not switch on and off
+    e_p = perceptual_speed(e, cs_hat, template, body.drive_rpe, p[X.template_gain],
+                           p[X.recruitment_tau_s])
+    if p[X.governed] > 0.5:
+        e_cmd = max(min(e_d, e_t, e_p), RACE_FLOOR_FRACTION * cs_hat)
+    else:
+        e_cmd = p[X.v_max_mps]
+    # a pacer believed to run at the runner's best: the runner tries to stay with it
+    gap = math.nan
+    if p[X.has_pacer] > 0.5 and t <= inp.pacer_t[-1]:
+        s_p = _interp(t, inp.pacer_t, inp.pacer_s)
+        v_p = _interp(t + 0.5, inp.pacer_t, inp.pacer_s) - _interp(t - 0.5, inp.pacer_t,
+                                                                  inp.pacer_s)
+        gap = s_p - y[S]
+        if gap < PACER_DROP_GAP_M:
+            target = max(v_p + gap / PACER_CATCH_S, 0.0)
+            e_cmd = metabolic_speed(target, body.grade, body.headwind_mps, p[X.air_cost_s2_m2])
+    return Decision(e_cmd, rem_m, rem_s, frac, template, d_safe, e_d, e_t, e_p, cs_plan, gap,
+                    1.0, 1.0, hazard_score(y[P], 1.0 - frac))
 
-    # ---------------- observed quantities -------------------------------------------------
-    aux[A_REC] = recruit
-    aux[A_V] = v
-    aux[A_E] = e
-    aux[A_RMAX] = r_max
-    aux[A_CSEFF] = cs_eff
-    aux[A_GRADE] = grade
-    aux[A_AIRT] = air_c
-    aux[A_BREMD] = rem_m
-    aux[A_BREMT] = rem_s
-    aux[A_TOLD] = told_c
-    aux[A_CORESHOWN] = core_shown
-    aux[A_DHAT] = d_hat
-    aux[A_DSAFE] = d_safe
-    aux[A_FRAC] = min(max(frac, 0.0), 1.0)
-    aux[A_TEMPLATE] = template
-    aux[A_HAZARD] = hazard_score(rpe, 1.0 - frac) if frac > 0.0 or kind <= TIME_TRIAL else 0.0
-    aux[A_ED] = e_d
-    aux[A_ET] = e_t
-    aux[A_EP] = e_p
+
+@inlined
+def imposed_command(t, y, inp, k, body, b):
+    """The command at an imposed pace (time to exhaustion): the demand itself. The governor
+    judges only whether to go on: its tolerance margin is the RPE template for the believed
+    fraction of the expected duration (told, or its own prediction from the CS hyperbola,
+    at most the protocol's limit), plus the tolerance, minus perceived exertion. The
+    exhaustion margin is what the reserve's ceiling still allows above the demand."""
+    p = inp.scalars
+    e_req = metabolic_speed(p[X.imposed_speed_mps], body.grade, body.headwind_mps,
+                            p[X.air_cost_s2_m2])
+    frac = 0.0
+    rem_s = math.inf
+    template = p[X.template_end_rpe]
+    tol_margin = 1.0
+    if p[X.governed] > 0.5:
+        cs_now = effective_critical_speed_mps(b.cs_mps, b.core_shown_c, p[X.heat_onset_c],
+                                              p[X.heat_cs_loss_per_c], y[L],
+                                              p[X.durability_loss_per_h])
+        told_s = inp.fb_v[k, FB_BDUR]
+        if math.isnan(told_s):
+            expected_s = p[X.set_duration_s]
+            if e_req > cs_now:
+                expected_s = min(b.elapsed_s + b.reserve_m / (e_req - cs_now), expected_s)
+        else:
+            expected_s = told_s
+        frac = b.elapsed_s / max(expected_s, 1.0)
+        rem_s = max(expected_s - b.elapsed_s, 0.0)
+        template = template_rpe(frac, expected_s, p[X.template_start_rpe], p[X.template_end_rpe])
+        tol_margin = template + p[X.template_tolerance_rpe] - y[P]
+    hazard = hazard_score(y[P], 1.0 - frac) if frac > 0.0 else 0.0
+    return Decision(e_req, math.inf, rem_s, frac, template, 0.0, math.inf, math.inf, math.inf,
+                    b.cs_mps, math.nan, p[X.v_max_mps] * body.r_max - e_req, tol_margin, hazard)
+
+
+@inlined
+def scheduled_command(t, y, inp, body, b):
+    """The command of a schedule (an RPE clamp, a training session): in a part with a
+    target RPE, the perceptually acceptable speed for it; in a part with a target pace,
+    that pace (grade-adjusted: its flat-equivalent metabolic speed)."""
+    p = inp.scalars
+    j = np.searchsorted(inp.schedule_end_s, t, side="right")
+    if j >= inp.schedule_end_s.size:
+        j = inp.schedule_end_s.size - 1
+    target_rpe = inp.schedule_rpe[j]
+    if math.isnan(target_rpe):
+        e_cmd = metabolic_speed(inp.schedule_speed_mps[j], 0.0, body.headwind_mps,
+                                p[X.air_cost_s2_m2])
+        template = p[X.template_end_rpe]
+        e_p = math.inf
+    else:
+        e_cmd = perceptual_speed(body.e_mps, b.cs_mps, target_rpe, body.drive_rpe,
+                                 p[X.template_gain], p[X.recruitment_tau_s])
+        template = target_rpe
+        e_p = e_cmd
+    return Decision(e_cmd, math.inf, math.inf, 0.0, template, 0.0, math.inf, math.inf, e_p,
+                    b.cs_mps, math.nan, 1.0, 1.0, 0.0)
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def evaluate(t, y, inp, dy, aux):
+    """Write d(state)/dt into ``dy`` and the observed quantities into ``aux``: the body's
+    rates, then the brain's beliefs and its command by the protocol's rule."""
+    p = inp.scalars
+    k = _feedback_row(t, inp.fb_t)
+    body = body_rates(t, y, inp, dy)
+    # the belief states integrate what the runner is told
+    dy[SD] = inp.fb_v[k, FB_SCALE] * body.v_mps
+    dy[TP] = inp.fb_v[k, FB_CLOCK]
+    b = beliefs(y, p, inp.fb_v, k, body)
+    rule = int(p[X.rule])
+    if rule == MAXIMAL:
+        d = maximal_command(t, y, inp, k, body, b)
+    elif rule == IMPOSED:
+        d = imposed_command(t, y, inp, k, body, b)
+    else:
+        d = scheduled_command(t, y, inp, body, b)
+    r_cmd = min(max(d.command_mps / p[X.v_max_mps], 0.0), body.r_max)
+    dy[R] = (r_cmd - y[R]) / p[X.recruitment_tau_s]
+
+    aux[A_REC] = body.recruitment
+    aux[A_V] = body.v_mps
+    aux[A_E] = body.e_mps
+    aux[A_RMAX] = body.r_max
+    aux[A_CSEFF] = body.cs_eff_mps
+    aux[A_GRADE] = body.grade
+    aux[A_AIRT] = body.air_c
+    aux[A_BREMD] = d.remaining_m
+    aux[A_BREMT] = d.remaining_s
+    aux[A_TOLD] = b.told_air_c
+    aux[A_CORESHOWN] = b.core_shown_c
+    aux[A_DHAT] = b.reserve_m
+    aux[A_DSAFE] = d.safety_reserve_m
+    aux[A_FRAC] = min(max(d.fraction_done, 0.0), 1.0)
+    aux[A_TEMPLATE] = d.template_rpe
+    aux[A_HAZARD] = d.hazard
+    aux[A_ED] = d.reserve_feasible_mps
+    aux[A_ET] = d.thermal_feasible_mps
+    aux[A_EP] = d.perceptual_mps
     aux[A_CMD] = r_cmd
-    aux[A_CSPLAN] = cs_plan
-    aux[A_EVAP] = evap
-    aux[A_GAP] = gap
-    aux[A_EXMARGIN] = ex_margin
-    aux[A_TOLMARGIN] = tol_margin
+    aux[A_CSPLAN] = d.planned_cs_mps
+    aux[A_EVAP] = body.evaporation_w
+    aux[A_GAP] = d.pacer_gap_m
+    aux[A_EXMARGIN] = d.exhaustion_margin_mps
+    aux[A_TOLMARGIN] = d.tolerance_margin_rpe
 
 
 __all__ = [
-    "STATE_NAMES", "AUX_NAMES", "N_STATE", "N_AUX", "pack", "initial_state", "evaluate",
+    "STATE_NAMES", "AUX_NAMES", "N_STATE", "N_AUX", "SCENARIO_SCALARS", "SCALAR_NAMES",
+    "INPUT_FIELDS", "X", "Inputs", "pack", "initial_state", "evaluate",
 ]

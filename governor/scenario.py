@@ -1,8 +1,10 @@
 """Scenarios: where the runner runs, in what conditions, what they are told, and why.
 
-Classes here hold configuration only; they validate it and pack it into arrays for the
-compiled model. Two worlds (DESIGN §2): :class:`Course` and :class:`Environment` are the
-truth the body lives in; :class:`Feedback` is what the brain is told. All defaults are
+Classes here hold configuration; they validate it and say what the compiled model packs
+for it. Two worlds (``docs/model.md``): :class:`Course` and :class:`Environment` are the
+truth the body lives in; :class:`Feedback` is what the brain is told, one field for each
+channel declared in :data:`CHANNELS`. Each protocol carries its behaviour: its command
+rule, how it ends, what it refuses. All defaults are
 truthful, so the gap between the worlds is zero unless a field says otherwise.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -156,22 +158,178 @@ class Environment:
 
 
 # ----------------------------------------------------------------------------------------
-#: Feedback fields that may change during an effort, in the packed column order.
-FEEDBACK_FIELDS = (
-    "distance_scale",
-    "believed_distance_m",
-    "believed_duration_s",
-    "endpoint_known",
-    "clock_rate",
-    "told_temperature_c",
-    "core_temp_offset_c",
-    "pacer_factor",
+@dataclass(frozen=True)
+class Sweep:
+    """How :func:`governor.studies.truth_vs_deception` sizes a deception on a channel.
+
+    ``size`` is in the sweep's own unit: ``truth`` is the size that tells the truth,
+    ``low``/``high``/``step`` a sensible range (for sliders) and ``default`` a deception of
+    the size studied in the literature. ``size_is`` says how a size becomes the channel's
+    value: ``"value"`` (the size is the value), ``"offset_from_air"`` (the true air
+    temperature plus the size), ``"times_distance"`` / ``"times_duration"`` (the size times
+    the protocol's distance or duration) or ``"not"`` (a 0/1 size; 1 sets the flag false).
+    ``timed``, ``hot`` and ``naive`` choose the default protocol (a 30-min time trial),
+    environment (a hot day) and runner (no previous trials) of the comparison.
+    """
+
+    name: str
+    label: str
+    unit: str
+    truth: float
+    low: float
+    high: float
+    step: float
+    default: float
+    meaning: str
+    size_is: str = "value"
+    timed: bool = False
+    hot: bool = False
+    naive: bool = False
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One feedback channel: one thing the runner can be told, declared once.
+
+    Everything else is derived from these declarations: the :class:`Feedback` checks, the
+    columns of the compiled model's feedback table, the protocols a channel is accepted
+    for, the ``governor simulate`` flags and the studies' list of deceptions.
+
+    Attributes
+    ----------
+    name
+        The :class:`Feedback` field.
+    unit
+        Its unit (``"-"`` for a ratio, ``"bool"`` for a flag, ``"m"`` for positions).
+    truth
+        The value that tells the truth (the field's default).
+    low, high
+        Bounds of a value (a number, or each position).
+    form
+        ``"number"``, ``"optional"`` (a number or None: None is the truth), ``"flag"``
+        (True or False) or ``"positions"`` (a sequence of distances [m]).
+    protocols
+        Names of the protocols the channel applies to; empty: every protocol. A scenario
+        that sets the channel away from the truth for another protocol is refused.
+    changeable
+        Whether :attr:`Feedback.changes` may change it during an effort.
+    flag, metavar, help
+        The ``governor simulate`` option (a flag of a ``"flag"`` channel sets the value
+        opposite to the truth); no flag: not on the command line.
+    sweep
+        How the studies' comparison of truth and deception sizes it; None: not offered.
+    """
+
+    name: str
+    unit: str
+    truth: Any
+    low: float = -math.inf
+    high: float = math.inf
+    form: str = "number"
+    protocols: tuple[str, ...] = ()
+    changeable: bool = True
+    flag: str | None = None
+    metavar: str | None = None
+    help: str = ""
+    sweep: Sweep | None = None
+
+    def applies_to(self, protocol: object) -> bool:
+        """Whether the channel applies to ``protocol``."""
+        return not self.protocols or type(protocol).__name__ in self.protocols
+
+    def check(self, value: Any, where: str) -> Any:
+        """``value`` checked against the declaration (ValueError naming ``where``)."""
+        label = f"{where}: {self.name}"
+        if self.form == "flag":
+            if not isinstance(value, bool | np.bool_):
+                raise ValueError(f"{label} must be True or False")
+            return bool(value)
+        if self.form == "optional" and value is None:
+            return None
+        if self.form == "positions":
+            try:
+                x = np.asarray(value, dtype=float).ravel()
+            except (TypeError, ValueError):
+                raise ValueError(f"{label} must be a sequence of distances [m]") from None
+            if not (np.all(np.isfinite(x)) and np.all(x >= self.low) and np.all(x <= self.high)):
+                raise ValueError(f"{label} must be finite and within [{self.low}, {self.high}]")
+            if np.any(np.diff(x) <= 0.0):
+                raise ValueError(f"{label} must strictly increase")
+            return tuple(map(float, x))
+        return _finite(label, value, self.low, self.high)
+
+    def is_truth(self, value: Any) -> bool:
+        """Whether ``value`` tells the truth."""
+        return value == self.truth
+
+
+def _protocols(*names: str) -> tuple[str, ...]:
+    return names
+
+
+#: The feedback channels. Each is a field of :class:`Feedback`; see :class:`Channel`.
+CHANNELS: tuple[Channel, ...] = (
+    Channel("distance_scale", "-", 1.0, 0.5, 2.0, flag="--distance-scale", metavar="F",
+            help="displayed distance = F x true distance",
+            sweep=Sweep("distance_scale", "displayed distance", "×", 1.0, 0.9, 1.1, 0.01, 1.05,
+                        "displayed distance / true distance (1.05: the watch reads 5 % long)")),
+    Channel("believed_distance_m", "m", None, 1.0, 500_000.0, form="optional",
+            protocols=_protocols("Race"), flag="--believed-distance", metavar="METRES",
+            help="races: the distance the runner believes they must cover [m]",
+            sweep=Sweep("believed_distance", "believed race distance", "×", 1.0, 0.8, 1.3,
+                        0.05, 1.2, "believed total distance / true distance (1.2: told 12 km "
+                        "for a 10 km race)", size_is="times_distance")),
+    Channel("believed_duration_s", "s", None, 1.0, 172_800.0, form="optional",
+            protocols=_protocols("TimeTrial", "TimeToExhaustion"),
+            flag="--believed-duration", metavar="SECONDS",
+            help="time trials and time to exhaustion: how long the runner believes the "
+                 "effort lasts [s]",
+            sweep=Sweep("believed_duration", "believed duration", "×", 1.0, 0.8, 1.5, 0.05,
+                        1.2, "believed duration / true duration of a time trial",
+                        size_is="times_duration", timed=True)),
+    Channel("endpoint_known", "bool", True, form="flag",
+            protocols=_protocols("Race", "TimeTrial"), flag="--unknown-endpoint",
+            help="race or time trial: the runner is not told where it ends",
+            sweep=Sweep("unknown_endpoint", "unknown endpoint", "0/1", 0.0, 0.0, 1.0, 1.0,
+                        1.0, "1: the runner is not told where the effort ends (Mauger "
+                        "2009); 0: told", size_is="not", naive=True)),
+    Channel("clock_rate", "-", 1.0, 0.5, 2.0, flag="--clock-rate", metavar="F",
+            help="perceived seconds per true second",
+            sweep=Sweep("clock_rate", "clock rate", "×", 1.0, 0.8, 1.2, 0.01, 1.1,
+                        "perceived seconds per true second (1.1: the clock runs 10 % fast)",
+                        timed=True)),
+    Channel("told_temperature_c", "degC", None, -30.0, 50.0, form="optional",
+            flag="--told-temperature", metavar="C",
+            help="air temperature the runner is told [°C]",
+            sweep=Sweep("told_temperature", "told air temperature", "°C", 0.0, -10.0, 10.0,
+                        0.5, -5.6, "told air temperature minus the true one (Castle 2012: "
+                        "−5.6 °C)", size_is="offset_from_air", hot=True)),
+    Channel("core_temp_offset_c", "degC", 0.0, -3.0, 3.0, flag="--core-temp-offset",
+            metavar="C", help="added to the core temperature shown to the runner [°C]",
+            sweep=Sweep("core_temp_offset", "displayed core temperature", "°C", 0.0, -1.0,
+                        1.0, 0.05, -0.3, "displayed core temperature minus the true one "
+                        "(Castle 2012: −0.3 °C)", hot=True)),
+    Channel("pacer_factor", "-", None, 0.8, 1.25, form="optional",
+            protocols=_protocols("Race"), changeable=False, flag="--pacer-factor",
+            metavar="F",
+            help="races: a pacer believed to match the runner's best, actually this factor "
+                 "faster (e.g. 1.02)",
+            sweep=Sweep("pacer_factor", "pacer", "×", 1.0, 0.95, 1.1, 0.01, 1.02,
+                        "speed of a pacer believed to be the runner's best / that best "
+                        "(Stone 2012: 1.02, 1.05); the truth is no pacer")),
 )
+CHANNEL = {c.name: c for c in CHANNELS}
+#: Channels with one number per feedback row (flags as 1/0, None as NaN), in the column
+#: order of the compiled model's feedback table.
+FEEDBACK_FIELDS = tuple(c.name for c in CHANNELS if c.form != "positions")
 
 
 @dataclass(frozen=True)
 class Feedback:
     """What the runner is told. Every default is the truth.
+
+    The fields are the channels of :data:`CHANNELS`, where each one's unit, bounds and
+    protocols are declared.
 
     Parameters
     ----------
@@ -209,7 +367,9 @@ class Feedback:
     changes: tuple[tuple[float, Mapping[str, Any]], ...] = field(default=())
 
     def __post_init__(self) -> None:
-        self._check_values(self._base_values(), "Feedback")
+        for ch in CHANNELS:
+            object.__setattr__(self, ch.name, ch.check(getattr(self, ch.name), "Feedback"))
+        changeable = [c.name for c in CHANNELS if c.changeable]
         last = -math.inf
         for item in self.changes:
             try:
@@ -224,34 +384,21 @@ class Feedback:
             last = t
             if not isinstance(updates, Mapping) or not updates:
                 raise ValueError("Feedback.changes: each change needs a non-empty {field: value}")
-            unknown = set(updates) - set(FEEDBACK_FIELDS)
+            unknown = set(updates) - set(CHANNEL)
             if unknown:
                 raise ValueError(
                     f"Feedback.changes: unknown field(s) {sorted(unknown)}; "
-                    f"changeable: {', '.join(FEEDBACK_FIELDS)}"
+                    f"changeable: {', '.join(changeable)}"
                 )
-            values = self._base_values()
-            values.update(updates)
-            self._check_values(values, f"Feedback.changes at {t:g} s")
+            fixed = sorted(set(updates) - set(changeable))
+            if fixed:
+                raise ValueError(f"Feedback.changes cannot change {', '.join(fixed)}: it is "
+                                 "set at the start")
+            for name, value in updates.items():
+                CHANNEL[name].check(value, f"Feedback.changes at {t:g} s")
 
     def _base_values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in FEEDBACK_FIELDS}
-
-    @staticmethod
-    def _check_values(v: Mapping[str, Any], where: str) -> None:
-        _finite(f"{where}: distance_scale", v["distance_scale"], 0.5, 2.0)
-        _finite(f"{where}: clock_rate", v["clock_rate"], 0.5, 2.0)
-        _finite(f"{where}: core_temp_offset_c", v["core_temp_offset_c"], -3.0, 3.0)
-        if v["believed_distance_m"] is not None:
-            _finite(f"{where}: believed_distance_m", v["believed_distance_m"], 1.0, 500_000.0)
-        if v["believed_duration_s"] is not None:
-            _finite(f"{where}: believed_duration_s", v["believed_duration_s"], 1.0, 172_800.0)
-        if v["told_temperature_c"] is not None:
-            _finite(f"{where}: told_temperature_c", v["told_temperature_c"], -30.0, 50.0)
-        if v["pacer_factor"] is not None:
-            _finite(f"{where}: pacer_factor", v["pacer_factor"], 0.8, 1.25)
-        if not isinstance(v["endpoint_known"], bool | np.bool_):
-            raise ValueError(f"{where}: endpoint_known must be True or False")
+        return {c.name: getattr(self, c.name) for c in CHANNELS}
 
     @property
     def is_truthful(self) -> bool:
@@ -263,10 +410,25 @@ class Feedback:
         out = [(0.0, self._base_values())]
         for time_s, updates in self.changes:
             values = dict(out[-1][1])
-            values.update(updates)
+            values.update({name: CHANNEL[name].check(v, "Feedback.changes")
+                           for name, v in updates.items()})
             out.append((float(time_s), values))
         return out
 
+    def check_protocol(self, protocol: object) -> None:
+        """Refuse a channel set away from the truth for a protocol it does not apply to."""
+        for ch in CHANNELS:
+            if ch.applies_to(protocol):
+                continue
+            if any(not ch.is_truth(values[ch.name]) for _, values in self.segments()):
+                names = " or a ".join(ch.protocols)
+                raise ValueError(f"Feedback.{ch.name} applies to a {names} only")
+
+
+_DECLARED = {f.name for f in fields(Feedback)} - {"changes"}
+if _DECLARED != set(CHANNEL):  # a field without a declaration, or the reverse
+    raise ImportError(f"Feedback's fields {sorted(_DECLARED)} and CHANNELS "
+                      f"{sorted(CHANNEL)} disagree")
 
 # ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -303,18 +465,74 @@ class Modifiers:
 
 
 # ----------------------------------------------------------------------------------------
-# Protocols. ``kind`` codes are shared with the compiled model.
-RACE, TIME_TRIAL, TIME_TO_EXHAUSTION, FIXED_RPE, TRAINING = 0, 1, 2, 3, 4
+# Protocols. Each carries its behaviour: the command rule the compiled model runs for it,
+# what it packs, how it ends and what it refuses. The rule codes are shared with
+# :mod:`governor.model`:
+#: maximal effort: the governor's plan over the believed remainder (races, time trials)
+MAXIMAL = 0
+#: an imposed pace: the demand is given, the governor only decides when to stop
+IMPOSED = 1
+#: a schedule of target RPE or target pace (an RPE clamp, a training session)
+SCHEDULED = 2
+
+#: The ways an effort can end besides its time limit and heat illness (every protocol):
+#: ``"distance"`` at the finish line; ``"duration"`` when its time is up; ``"exhaustion"``
+#: when the reserve's ceiling falls below an imposed demand; ``"tolerance"`` when perceived
+#: exertion runs past what the runner tolerates; ``"speed_floor"`` when self-paced speed
+#: falls below a fraction of its settled value.
+END_RULES = ("distance", "duration", "exhaustion", "tolerance", "speed_floor")
+
+
+class _Protocol:
+    """Behaviour shared by the protocols (frozen dataclasses below)."""
+
+    rule: int
+    ends: tuple[str, ...]
+
+    @property
+    def limit_s(self) -> float:
+        """The protocol's time limit [s]."""
+        raise NotImplementedError
+
+    @property
+    def natural_end_s(self) -> float:
+        """When the effort ends by itself [s] (``inf``: it ends on another rule)."""
+        return self.limit_s if "duration" in self.ends else math.inf
+
+    def packed(self) -> dict[str, float]:
+        """The scalars the compiled model reads for this protocol (NaN: not set)."""
+        return {
+            "rule": float(self.rule),
+            "target_distance_m": math.nan,
+            "set_duration_s": math.nan,
+            "imposed_speed_mps": math.nan,
+            "imposed_grade": math.nan,
+            "settle_s": 0.0,
+            "stop_fraction": 0.0,
+            "natural_end_s": self.natural_end_s,
+            "limit_s": float(self.limit_s),
+            **{f"ends_on_{r}": float(r in self.ends) for r in END_RULES},
+        }
+
+    def schedule(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(end of each part [s], its target RPE [CR10] or NaN, its target speed [m/s] or
+        NaN): one part with neither for a protocol without a schedule."""
+        return np.array([float(self.limit_s)]), np.array([math.nan]), np.array([math.nan])
+
+    def check(self, feedback: Feedback, modifiers: Modifiers) -> None:
+        """Refuse feedback or modifiers that make no sense for this protocol."""
+        feedback.check_protocol(self)
 
 
 @dataclass(frozen=True)
-class Race:
+class Race(_Protocol):
     """Cover ``distance_m`` as fast as possible. Ends at the finish line, or at
     ``time_limit_s`` (default: the distance at 1 m/s, plus 10 min)."""
 
     distance_m: float
     time_limit_s: float | None = None
-    kind = RACE
+    rule = MAXIMAL
+    ends = ("distance",)
 
     def __post_init__(self) -> None:
         _finite("Race.distance_m", self.distance_m, 10.0, 500_000.0)
@@ -325,13 +543,17 @@ class Race:
     def limit_s(self) -> float:
         return self.time_limit_s or self.distance_m / 1.0 + 600.0
 
+    def packed(self) -> dict[str, float]:
+        return {**super().packed(), "target_distance_m": float(self.distance_m)}
+
 
 @dataclass(frozen=True)
-class TimeTrial:
+class TimeTrial(_Protocol):
     """Cover as much distance as possible in ``duration_s``."""
 
     duration_s: float
-    kind = TIME_TRIAL
+    rule = MAXIMAL
+    ends = ("duration",)
 
     def __post_init__(self) -> None:
         _finite("TimeTrial.duration_s", self.duration_s, 10.0, 172_800.0)
@@ -340,9 +562,12 @@ class TimeTrial:
     def limit_s(self) -> float:
         return self.duration_s
 
+    def packed(self) -> dict[str, float]:
+        return {**super().packed(), "set_duration_s": float(self.duration_s)}
+
 
 @dataclass(frozen=True)
-class TimeToExhaustion:
+class TimeToExhaustion(_Protocol):
     """Hold an imposed ``speed_mps`` (a treadmill) until the runner stops: exhausted when the
     reserve's ceiling falls below the demand, or stopped when perceived exertion runs more
     than the tolerance ahead of the template for the believed elapsed fraction."""
@@ -350,7 +575,8 @@ class TimeToExhaustion:
     speed_mps: float
     grade: float = 0.0
     time_limit_s: float = 4 * 3600.0
-    kind = TIME_TO_EXHAUSTION
+    rule = IMPOSED
+    ends = ("exhaustion", "tolerance")
 
     def __post_init__(self) -> None:
         _finite("TimeToExhaustion.speed_mps", self.speed_mps, 0.5, 12.0)
@@ -361,9 +587,13 @@ class TimeToExhaustion:
     def limit_s(self) -> float:
         return self.time_limit_s
 
+    def packed(self) -> dict[str, float]:
+        return {**super().packed(), "set_duration_s": float(self.time_limit_s),
+                "imposed_speed_mps": float(self.speed_mps), "imposed_grade": float(self.grade)}
+
 
 @dataclass(frozen=True)
-class FixedRPE:
+class FixedRPE(_Protocol):
     """Self-select speed to hold perceived exertion at ``rpe`` [CR10] (an RPE clamp), until
     speed falls below ``stop_fraction`` of its value at ``settle_s`` or ``duration_s``
     passes."""
@@ -372,7 +602,8 @@ class FixedRPE:
     duration_s: float = 3600.0
     stop_fraction: float = 0.7
     settle_s: float = 120.0
-    kind = FIXED_RPE
+    rule = SCHEDULED
+    ends = ("duration", "speed_floor")
 
     def __post_init__(self) -> None:
         _finite("FixedRPE.rpe", self.rpe, 0.5, 10.0)
@@ -385,6 +616,20 @@ class FixedRPE:
     @property
     def limit_s(self) -> float:
         return self.duration_s
+
+    def packed(self) -> dict[str, float]:
+        return {**super().packed(), "settle_s": float(self.settle_s),
+                "stop_fraction": float(self.stop_fraction)}
+
+    def schedule(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.array([float(self.duration_s)]), np.array([float(self.rpe)]), \
+            np.array([math.nan])
+
+    def check(self, feedback: Feedback, modifiers: Modifiers) -> None:
+        super().check(feedback, modifiers)
+        if not modifiers.governor:
+            raise ValueError("FixedRPE needs the governor: the runner self-selects speed by "
+                             "feel")
 
 
 @dataclass(frozen=True)
@@ -407,13 +652,14 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class Training:
+class Training(_Protocol):
     """A submaximal session with an intent: a sequence of :class:`Segment` (target RPE or
     target pace each). The governor still caps recruitment by the reserve's ceiling, but
     holds no race plan. Use :meth:`steady` or :meth:`intervals` for common sessions."""
 
     segments: tuple[Segment, ...]
-    kind = TRAINING
+    rule = SCHEDULED
+    ends = ("duration",)
 
     def __post_init__(self) -> None:
         segs = tuple(self.segments)
@@ -448,10 +694,19 @@ class Training:
     def limit_s(self) -> float:
         return float(sum(s.duration_s for s in self.segments))
 
+    def schedule(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        end = np.cumsum([s.duration_s for s in self.segments]).astype(float)
+        rpe = np.array([math.nan if s.target_rpe is None else s.target_rpe
+                        for s in self.segments], dtype=float)
+        speed = np.array([math.nan if s.target_speed_mps is None else s.target_speed_mps
+                          for s in self.segments], dtype=float)
+        return end, rpe, speed
+
 
 Protocol = Race | TimeTrial | TimeToExhaustion | FixedRPE | Training
 
 __all__ = [
     "Course", "Environment", "Feedback", "Modifiers", "Race", "TimeTrial",
-    "TimeToExhaustion", "FixedRPE", "Training", "Segment", "Protocol", "FEEDBACK_FIELDS",
+    "TimeToExhaustion", "FixedRPE", "Training", "Segment", "Protocol", "Channel", "Sweep",
+    "CHANNELS", "FEEDBACK_FIELDS",
 ]

@@ -12,10 +12,6 @@ import pandas as pd
 from governor.model import AUX_NAMES, STATE_NAMES, initial_state, pack
 from governor.params import Params
 from governor.scenario import (
-    FIXED_RPE,
-    RACE,
-    TIME_TO_EXHAUSTION,
-    TIME_TRIAL,
     Course,
     Environment,
     Feedback,
@@ -51,17 +47,24 @@ class Simulation:
     status
         ``"finished"``, ``"exhausted"``, ``"stopped"``, ``"hyperthermia"`` (the true core
         reached the critical thermal maximum) or ``"time limit"``.
+    time_s, states, observed
+        The arrays behind the trace: times [s] (n,), states (n, len(STATE_NAMES)) and
+        observed quantities (n, len(OBSERVED_NAMES)); :meth:`column` reads one by name.
     params, protocol, course, environment, feedback, modifiers, solver
         What was simulated (unchanged inputs).
     extras
         Extra results: ``baseline_finish_time_s`` of the pacer's model race.
     """
 
+    #: Names of the columns of :attr:`states` and of :attr:`observed`.
+    STATE_NAMES = STATE_NAMES
+    OBSERVED_NAMES = AUX_NAMES
+
     def __init__(self, time_s, states, observed, status, params, protocol, course,
                  environment, feedback, modifiers, solver, extras=None):
-        self._time_s = time_s
-        self._states = states
-        self._observed = observed
+        self.time_s = time_s
+        self.states = states
+        self.observed = observed
         self.status = status
         self.params = params
         self.protocol = protocol
@@ -72,10 +75,22 @@ class Simulation:
         self.solver = solver
         self.extras = extras or {}
 
+    def column(self, name: str) -> np.ndarray:
+        """One state or observed quantity by name (``"time_s"``, ``"heart_rate_bpm"``,
+        ``"speed_mps"``, ...), without building the trace."""
+        if name == "time_s":
+            return self.time_s
+        if name in STATE_NAMES:
+            return self.states[:, STATE_NAMES.index(name)]
+        if name in AUX_NAMES:
+            return self.observed[:, AUX_NAMES.index(name)]
+        raise KeyError(f"{name!r} is neither a state nor an observed quantity; states: "
+                       f"{', '.join(STATE_NAMES)}; observed: {', '.join(AUX_NAMES)}")
+
     @cached_property
     def trace(self) -> pd.DataFrame:
-        trace = pd.DataFrame(np.column_stack([self._states, self._observed]),
-                             index=pd.Index(self._time_s, name="time_s"),
+        trace = pd.DataFrame(np.column_stack([self.states, self.observed]),
+                             index=pd.Index(self.time_s, name="time_s"),
                              columns=list(STATE_NAMES) + list(AUX_NAMES))
         speed = trace["speed_mps"].to_numpy()
         with np.errstate(divide="ignore"):
@@ -86,12 +101,12 @@ class Simulation:
     @property
     def finish_time_s(self) -> float:
         """Time the effort ended [s] (the finish line, exhaustion, stop or limit)."""
-        return float(self._time_s[-1])
+        return float(self.time_s[-1])
 
     @property
     def distance_m(self) -> float:
         """True distance covered [m]."""
-        return float(self._states[-1, 0])
+        return float(self.column("distance_m")[-1])
 
     def split_times_s(self, every_m: float = 1000.0) -> pd.Series:
         """Time of each split of ``every_m`` metres [s], indexed by split end [m]; the last,
@@ -143,7 +158,7 @@ def _validate(params, protocol, course, environment, feedback, modifiers, dt, so
         raise ValueError(f"params must be a governor.Params, got {type(params).__name__}")
     if not isinstance(protocol, PROTOCOL_TYPES):
         raise ValueError(
-            "protocol must be one of Race, TimeTrial, TimeToExhaustion, FixedRPE, Training; "
+            f"protocol must be one of {', '.join(t.__name__ for t in PROTOCOL_TYPES)}; "
             f"got {type(protocol).__name__}"
         )
     for obj, cls, name in ((course, Course, "course"), (environment, Environment, "environment"),
@@ -154,25 +169,7 @@ def _validate(params, protocol, course, environment, feedback, modifiers, dt, so
         raise ValueError(f"dt must be between 0.01 and 10 s, got {dt!r}")
     if solver not in ("compiled", "scipy"):
         raise ValueError(f"solver must be 'compiled' or 'scipy', got {solver!r}")
-    kind = protocol.kind
-    segs = feedback.segments()
-    if any(v["pacer_factor"] is not None for _, v in segs) and kind != RACE:
-        raise ValueError("Feedback.pacer_factor applies to a Race only")
-    if feedback.changes and any("pacer_factor" in u for _, u in feedback.changes):
-        raise ValueError(
-            "Feedback.changes cannot change pacer_factor: the pacer is set at the start"
-        )
-    if any(not v["endpoint_known"] for _, v in segs) and kind not in (RACE, TIME_TRIAL):
-        raise ValueError("Feedback.endpoint_known=False applies to a Race or a TimeTrial only")
-    if any(v["believed_distance_m"] is not None for _, v in segs) and kind != RACE:
-        raise ValueError("Feedback.believed_distance_m applies to a Race only")
-    if any(v["believed_duration_s"] is not None for _, v in segs) and kind not in (
-            TIME_TRIAL, TIME_TO_EXHAUSTION):
-        raise ValueError(
-            "Feedback.believed_duration_s applies to a TimeTrial or a TimeToExhaustion only"
-        )
-    if kind == FIXED_RPE and not modifiers.governor:
-        raise ValueError("FixedRPE needs the governor: the runner self-selects speed by feel")
+    protocol.check(feedback, modifiers)
 
 
 def simulate(
@@ -229,21 +226,13 @@ def simulate(
         baseline = simulate(params, protocol, course=course, environment=environment,
                             feedback=replace(feedback, pacer_factor=None),
                             modifiers=modifiers, dt=dt, solver=solver)
-        t_b = baseline._time_s
-        s_b = baseline._states[:, 0]
-        pacer = (t_b / feedback.pacer_factor, s_b)
+        pacer = (baseline.time_s / feedback.pacer_factor, baseline.column("distance_m"))
         extras["baseline_finish_time_s"] = baseline.finish_time_s
 
-    args = pack(params, protocol, course, environment, feedback, modifiers, pacer)
+    inputs = pack(params, protocol, course, environment, feedback, modifiers, pacer)
     y0 = initial_state(params, environment)
-    limit_s = float(protocol.limit_s)
-    natural_end_s = limit_s if protocol.kind not in (RACE, TIME_TO_EXHAUSTION) else math.inf
-    if protocol.kind == TIME_TRIAL:
-        natural_end_s = protocol.duration_s
-    settle_s = getattr(protocol, "settle_s", 0.0)
-    stop_fraction = getattr(protocol, "stop_fraction", 0.0)
     runner = run_compiled if solver == "compiled" else run_scipy
-    t, y, aux, status = runner(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args)
+    t, y, aux, status = runner(y0, dt, inputs)
     if status == NUMERICAL_ERROR:
         raise RuntimeError(
             f"the integration produced a non-finite state near t = {t[-1]:.1f} s "

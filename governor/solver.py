@@ -1,18 +1,20 @@
 """Integrators for the model: a compiled fixed-step RK4 and a scipy reference.
 
 Both integrate :func:`governor.model.evaluate` and apply the same ending rules, so their
-traces can be compared point by point (tests/test_solver.py).
+traces can be compared point by point (``tests/test_solver.py``). The rules are the
+protocol's (its ``ends``, packed as ``ends_on_*`` scalars); nothing here names a protocol.
 
 Ending rules (status codes):
 
 ``FINISHED``
-    a race reaches its distance (the last row is interpolated to the line), or a timed
-    effort, a training session or an RPE clamp reaches its duration;
+    ``"distance"``: the finish line is reached (the last row is interpolated to the line);
+    ``"duration"``: the effort's time is up;
 ``EXHAUSTED``
-    on an imposed pace, the reserve's ceiling falls below the demand;
+    ``"exhaustion"``: the reserve's ceiling falls below an imposed demand;
 ``STOPPED``
-    the runner stops: on an imposed pace, perceived exertion runs past the template's
-    tolerance; in an RPE clamp, speed falls below the stated fraction of its settled value;
+    the runner stops: ``"tolerance"``, perceived exertion runs past what the runner
+    tolerates; ``"speed_floor"``, self-paced speed falls below the stated fraction of its
+    settled value;
 ``HYPERTHERMIA``
     the true core temperature reaches the critical thermal maximum
     (:data:`governor.physiology.thermal.CRITICAL_CORE_C`): heat illness ends any effort,
@@ -31,21 +33,8 @@ import numpy as np
 from numba import njit
 
 from governor._jit import jit
-from governor.model import (
-    A_EXMARGIN,
-    A_TOLMARGIN,
-    A_V,
-    N_AUX,
-    N_STATE,
-    TC,
-    X_DIST,
-    X_GOV,
-    X_KIND,
-    S,
-    evaluate,
-)
+from governor.model import A_EXMARGIN, A_TOLMARGIN, A_V, N_AUX, N_STATE, TC, S, X, evaluate
 from governor.physiology.thermal import CRITICAL_CORE_C
-from governor.scenario import FIXED_RPE, RACE, TIME_TO_EXHAUSTION, TRAINING
 
 RUNNING, FINISHED, EXHAUSTED, STOPPED, TIME_LIMIT, NUMERICAL_ERROR, HYPERTHERMIA = range(7)
 STATUS_NAMES = {
@@ -59,9 +48,9 @@ STATUS_NAMES = {
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def _check_end(kind, gov, t, y_old, y_new, aux, p, limit_s, natural_end_s, settle_s,
-               stop_fraction, v_settle):
-    """Ending rule after a step; returns (status, fraction of the step at which it ended)."""
+def _check_end(p, t, y_old, y_new, aux, v_settle):
+    """Ending rule after a step, for the packed scalars ``p``; returns (status, fraction
+    of the step at which it ended)."""
     for i in range(y_new.size):
         if not math.isfinite(y_new[i]):
             return NUMERICAL_ERROR, 1.0
@@ -70,8 +59,8 @@ def _check_end(kind, gov, t, y_old, y_new, aux, p, limit_s, natural_end_s, settl
     if hot:
         dc = y_new[TC] - y_old[TC]
         f_hot = min(max((CRITICAL_CORE_C - y_old[TC]) / dc if dc > 0.0 else 1.0, 0.0), 1.0)
-    if kind == RACE:
-        dist = p[X_DIST]
+    if p[X.ends_on_distance] > 0.5:
+        dist = p[X.target_distance_m]
         if y_new[S] >= dist:
             ds = y_new[S] - y_old[S]
             f = min(max((dist - y_old[S]) / ds if ds > 0.0 else 1.0, 0.0), 1.0)
@@ -79,28 +68,27 @@ def _check_end(kind, gov, t, y_old, y_new, aux, p, limit_s, natural_end_s, settl
                 return FINISHED, f
     if hot:
         return HYPERTHERMIA, f_hot
-    if kind == TIME_TO_EXHAUSTION:
-        if aux[A_EXMARGIN] < 0.0:
-            return EXHAUSTED, 1.0
-        if gov and aux[A_TOLMARGIN] < 0.0:
-            return STOPPED, 1.0
-    elif kind == FIXED_RPE:
-        if t > settle_s and v_settle > 0.0 and aux[A_V] < stop_fraction * v_settle:
-            return STOPPED, 1.0
-    if t >= natural_end_s - 1e-9:
+    if p[X.ends_on_exhaustion] > 0.5 and aux[A_EXMARGIN] < 0.0:
+        return EXHAUSTED, 1.0
+    if p[X.ends_on_tolerance] > 0.5 and aux[A_TOLMARGIN] < 0.0:
+        return STOPPED, 1.0
+    if (p[X.ends_on_speed_floor] > 0.5 and t > p[X.settle_s] and v_settle > 0.0
+            and aux[A_V] < p[X.stop_fraction] * v_settle):
+        return STOPPED, 1.0
+    if t >= p[X.natural_end_s] - 1e-9:
         return FINISHED, 1.0
-    if t >= limit_s - 1e-9:
+    if t >= p[X.limit_s] - 1e-9:
         return TIME_LIMIT, 1.0
     return RUNNING, 1.0
 
 
 @jit
-def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, course_d,
-                  course_g, env_t, env_temp, env_vapour, env_wind, fb_t, fb_v, pacer_t, pacer_s,
-                  seg_end, seg_kind, seg_val, out_t, out_y, out_aux):
-    """Classical fourth-order Runge-Kutta at a fixed step ``dt`` [s], writing each step's
-    time, state and observed row. The last step is shortened to land on a fixed end time;
-    a race's last row is interpolated to the finish line. Returns (rows, status)."""
+def integrate_rk4(y0, dt, inp, out_t, out_y, out_aux):
+    """Classical fourth-order Runge-Kutta at a fixed step ``dt`` [s] on the packed inputs
+    ``inp`` (:class:`governor.model.Inputs`), writing each step's time, state and observed
+    row. Steps land on every break (a change of feedback, the end of a schedule's part);
+    the last step is shortened to land on a fixed end time, and a race's last row is
+    interpolated to the finish line. Returns (rows, status)."""
     n = y0.size
     k1 = np.empty(n)
     k2 = np.empty(n)
@@ -110,11 +98,10 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
     aux = np.empty(N_AUX)
     y = y0.copy()
     t = 0.0
-    kind = int(p[X_KIND])
-    gov = p[X_GOV] > 0.5
-    end_s = min(limit_s, natural_end_s)
-    evaluate(t, y, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind, fb_t, fb_v,
-             pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
+    p = inp.scalars
+    end_s = min(p[X.limit_s], p[X.natural_end_s])
+    watch_speed = p[X.ends_on_speed_floor] > 0.5
+    evaluate(t, y, inp, k1, aux)
     out_t[0] = t
     for i in range(n):
         out_y[0, i] = y[i]
@@ -126,47 +113,35 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
     status = RUNNING
     while rows < max_rows:
         h = min(dt, end_s - t)
-        # land exactly on every change of feedback or of a training segment
-        for tb in fb_t:
+        for tb in inp.breaks:
             if t + 1e-9 < tb < t + h:
                 h = tb - t
-        if kind == TRAINING:
-            for tb in seg_end:
-                if t + 1e-9 < tb < t + h:
-                    h = tb - t
         if h <= 1e-12:
             h = dt
         # k1 holds the derivative at (t, y)
         for i in range(n):
             tmp[i] = y[i] + 0.5 * h * k1[i]
-        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
-                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k2, aux)
+        evaluate(t + 0.5 * h, tmp, inp, k2, aux)
         for i in range(n):
             tmp[i] = y[i] + 0.5 * h * k2[i]
-        evaluate(t + 0.5 * h, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
-                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k3, aux)
+        evaluate(t + 0.5 * h, tmp, inp, k3, aux)
         for i in range(n):
             tmp[i] = y[i] + h * k3[i]
         # the last stage sees the inputs in force just before the step's end
-        evaluate(t + h * (1.0 - 1e-12), tmp, p, course_d, course_g, env_t, env_temp, env_vapour,
-                 env_wind,
-                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k4, aux)
+        evaluate(t + h * (1.0 - 1e-12), tmp, inp, k4, aux)
         for i in range(n):
             tmp[i] = y[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
         t_new = t + h
-        evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
-                 fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
-        if kind == FIXED_RPE and v_settle < 0.0 and t_new >= settle_s:
+        evaluate(t_new, tmp, inp, k1, aux)
+        if watch_speed and v_settle < 0.0 and t_new >= p[X.settle_s]:
             v_settle = aux[A_V]
-        status, frac = _check_end(kind, gov, t_new, y, tmp, aux, p, limit_s, natural_end_s,
-                                  settle_s, stop_fraction, v_settle)
+        status, frac = _check_end(p, t_new, y, tmp, aux, v_settle)
         if frac < 1.0:
             # interpolate the last row to the finish line (or to the critical core)
             t_new = t + frac * h
             for i in range(n):
                 tmp[i] = y[i] + frac * (tmp[i] - y[i])
-            evaluate(t_new, tmp, p, course_d, course_g, env_t, env_temp, env_vapour, env_wind,
-                     fb_t, fb_v, pacer_t, pacer_s, seg_end, seg_kind, seg_val, k1, aux)
+            evaluate(t_new, tmp, inp, k1, aux)
         out_t[rows] = t_new
         for i in range(n):
             out_y[rows, i] = tmp[i]
@@ -183,97 +158,79 @@ def integrate_rk4(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, p, co
     return rows, status
 
 
-def run_compiled(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args):
-    """Run :func:`integrate_rk4`; returns (t, y, aux, status)."""
-    max_rows = int(math.ceil(limit_s / dt)) + 3
+def run_compiled(y0, dt, inputs):
+    """Run :func:`integrate_rk4` on packed ``inputs``; returns (t, y, aux, status)."""
+    max_rows = int(math.ceil(inputs.scalars[X.limit_s] / dt)) + 3
     out_t = np.empty(max_rows)
     out_y = np.empty((max_rows, N_STATE))
     out_aux = np.empty((max_rows, N_AUX))
-    rows, status = integrate_rk4(y0, float(dt), float(limit_s), float(natural_end_s),
-                                 float(settle_s), float(stop_fraction), *args, out_t, out_y,
-                                 out_aux)
+    rows, status = integrate_rk4(y0, float(dt), inputs, out_t, out_y, out_aux)
     return out_t[:rows], out_y[:rows], out_aux[:rows], int(status)
 
 
-def observe(t, y, args):
+def observe(t, y, inputs):
     """Observed rows at given times and states (the same :func:`evaluate`)."""
     aux = np.empty((t.size, N_AUX))
     dy = np.empty(N_STATE)
     for i in range(t.size):
-        evaluate(float(t[i]), np.ascontiguousarray(y[i]), *args, dy, aux[i])
+        evaluate(float(t[i]), np.ascontiguousarray(y[i]), inputs, dy, aux[i])
     return aux
 
 
-def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
-              method="RK45", rtol=1e-6, atol=1e-6):
+def run_scipy(y0, dt, inputs, *, method="RK45", rtol=1e-6, atol=1e-6):
     """Integrate the same right-hand side with :func:`scipy.integrate.solve_ivp`.
 
     The reference path: adaptive steps to ``rtol``/``atol``, never longer than ``dt`` (both
     paths resolve the same time scale, 1 s by default), output on the same ``dt`` grid,
-    and the same ending rules as events (the RPE clamp in two legs: to the settling time,
+    and the same ending rules as events (a speed floor in two legs: to the settling time,
     then on with a speed event). Returns (t, y, aux, status).
     """
     from scipy.integrate import solve_ivp
 
-    p = args[0]
-    kind = int(p[X_KIND])
-    gov = p[X_GOV] > 0.5
+    p = inputs.scalars
     dy = np.empty(N_STATE)
     aux = np.empty(N_AUX)
 
     def fun(t, y):
         out = np.empty(N_STATE)
-        evaluate(t, np.ascontiguousarray(y), *args, out, aux)
+        evaluate(t, np.ascontiguousarray(y), inputs, out, aux)
         return out
 
     def aux_at(t, y):
-        evaluate(t, np.ascontiguousarray(y), *args, dy, aux)
+        evaluate(t, np.ascontiguousarray(y), inputs, dy, aux)
         return aux
 
-    def hot(t, y):
-        return y[TC] - CRITICAL_CORE_C
+    def event(fn, direction):
+        fn.terminal = True
+        fn.direction = direction
+        return fn
 
     events = []
-    if kind == RACE:
-        def finish(t, y):
-            return y[S] - p[X_DIST]
-        events.append((finish, FINISHED))
-    elif kind == TIME_TO_EXHAUSTION:
-        def exhausted(t, y):
-            return aux_at(t, y)[A_EXMARGIN]
-        events.append((exhausted, EXHAUSTED))
-        if gov:
-            def stopped(t, y):
-                return aux_at(t, y)[A_TOLMARGIN]
-            events.append((stopped, STOPPED))
-    events.append((hot, HYPERTHERMIA))
-    for fn, _ in events:
-        fn.terminal = True
-        fn.direction = 1 if fn.__name__ in ("finish", "hot") else -1
+    if p[X.ends_on_distance] > 0.5:
+        events.append((event(lambda t, y: y[S] - p[X.target_distance_m], 1), FINISHED))
+    if p[X.ends_on_exhaustion] > 0.5:
+        events.append((event(lambda t, y: aux_at(t, y)[A_EXMARGIN], -1), EXHAUSTED))
+    if p[X.ends_on_tolerance] > 0.5 and p[X.governed] > 0.5:
+        events.append((event(lambda t, y: aux_at(t, y)[A_TOLMARGIN], -1), STOPPED))
+    events.append((event(lambda t, y: y[TC] - CRITICAL_CORE_C, 1), HYPERTHERMIA))
 
-    end_s = min(limit_s, natural_end_s)
-    legs = [(0.0, end_s)]
-    if kind == FIXED_RPE and settle_s < end_s:
-        legs = [(0.0, settle_s), (settle_s, end_s)]
+    end_s = min(p[X.limit_s], p[X.natural_end_s])
+    floor = p[X.ends_on_speed_floor] > 0.5 and p[X.settle_s] < end_s
+    legs = [(0.0, p[X.settle_s]), (p[X.settle_s], end_s)] if floor else [(0.0, end_s)]
     ts, ys = [], []
     y_start = np.asarray(y0, dtype=float)
     status = RUNNING
     for leg, (t0, t1) in enumerate(legs):
         leg_events = events
-        if kind == FIXED_RPE and leg == 1:
-            v_settle = aux_at(t0, y_start)[A_V]
-            frac = stop_fraction
-
-            def slow(t, y, v_settle=v_settle, frac=frac):
-                return aux_at(t, y)[A_V] - frac * v_settle
-            slow.terminal = True
-            slow.direction = -1
-            leg_events = [(slow, STOPPED), (hot, HYPERTHERMIA)]
+        if floor and leg == 1:
+            floor_mps = p[X.stop_fraction] * aux_at(t0, y_start)[A_V]
+            slow = event(lambda t, y, floor_mps=floor_mps: aux_at(t, y)[A_V] - floor_mps, -1)
+            leg_events = [(slow, STOPPED)] + events
         evs = [fn for fn, _ in leg_events]
         grid = np.arange(t0, t1, dt)
         if grid.size == 0 or grid[-1] < t1 - 1e-9:
             grid = np.append(grid, t1)
-        sol = solve_ivp(fun, (t0, t1), y_start, method=method, t_eval=grid, events=evs or None,
+        sol = solve_ivp(fun, (t0, t1), y_start, method=method, t_eval=grid, events=evs,
                         rtol=rtol, atol=atol, max_step=dt)
         if not sol.success:
             return np.array([0.0]), y_start[None, :], aux_at(0.0, y_start)[None, :].copy(), \
@@ -297,7 +254,7 @@ def run_scipy(y0, dt, limit_s, natural_end_s, settle_s, stop_fraction, args, *,
     t = np.concatenate(ts)
     y = np.vstack(ys)
     if status == RUNNING:
-        status = FINISHED if natural_end_s <= limit_s else TIME_LIMIT
+        status = FINISHED if p[X.natural_end_s] <= p[X.limit_s] else TIME_LIMIT
     if not np.all(np.isfinite(y)):
         status = NUMERICAL_ERROR
-    return t, y, observe(t, y, args), status
+    return t, y, observe(t, y, inputs), status

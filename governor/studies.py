@@ -1,4 +1,4 @@
-"""Published studies, simulated: the targets T1-T7 of ``literature/targets.md``.
+"""Published studies, simulated: the targets T1-T7 of ``docs/targets.md``.
 
 One function per target simulates the study's protocol with a default parameter set and
 returns a :class:`StudyResult`: the simulated figures beside the published ones, the
@@ -9,7 +9,7 @@ notebook call these same functions, so there is one definition of each protocol.
 
 Nothing here is fitted to the outcome: each function sets up the study's conditions and
 deception and reads the result from the simulations. Most of the studies were done on cycle
-ergometers; as ``targets.md`` asks, they are simulated as running efforts of the same
+ergometers; as ``docs/targets.md`` says, they are simulated as running efforts of the same
 duration, and compared in relative terms (per cent of the control condition).
 
 :func:`truth_vs_deception` runs any one false-feedback channel against the truth and reports
@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 import re
+from importlib import resources
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,24 +53,15 @@ import numpy as np
 import pandas as pd
 
 from governor.params import ELITE, TRAINED, Params
-from governor.scenario import Environment, Feedback, Modifiers, Race, TimeTrial
+from governor.scenario import CHANNELS as FEEDBACK_CHANNELS
+from governor.scenario import Environment, Feedback, Modifiers, Race, Sweep, TimeTrial
 from governor.simulate import Simulation, simulate
 
 
-def _find_races_dir() -> Path:
-    """``data/races`` of the source tree; for an installed (not editable) package, that of
-    the project folder the session runs in (its root, or ``notebooks/`` inside it)."""
-    candidates = [Path(__file__).resolve().parents[1] / "data" / "races",
-                  Path.cwd() / "data" / "races", Path.cwd().parent / "data" / "races"]
-    for folder in candidates:
-        if any(folder.glob("*.csv")):
-            return folder
-    return candidates[0]
-
-
-#: Folder of the published race splits (the project's ``data/races``: ``distance_m,
-#: elapsed_s`` after one comment line naming the race, athlete, date and source).
-RACES_DIR = _find_races_dir()
+#: Folder of the published race splits, installed with the package
+#: (``governor/data/races``: ``distance_m, elapsed_s`` after one comment line naming the
+#: race, athlete, date and source).
+RACES_DIR = Path(str(resources.files("governor") / "data" / "races"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -80,7 +72,7 @@ class StudyResult:
     Attributes
     ----------
     id
-        Target id in ``literature/targets.md`` (``"T1"`` ... ``"T7"``; ``"T7a"`` for one race).
+        Target id in ``docs/targets.md`` (``"T1"`` ... ``"T7"``; ``"T7a"`` for one race).
     study
         Short name, e.g. ``"Castle et al. 2012"``.
     citation
@@ -90,7 +82,7 @@ class StudyResult:
     published, simulated
         The published figure and the simulated one, in the same form (text).
     tolerance
-        What the simulation must show to pass ("must show" in ``targets.md``).
+        What the simulation must show to pass ("must show" in ``docs/targets.md``).
     checks
         ``{criterion: passed}``, one entry per part of the tolerance.
     values
@@ -484,7 +476,7 @@ RACE_CONDITIONS = {
 }
 
 #: T7 tolerances: finish time within 2 %; every split but the last within 3 % of the mean
-#: pace (the ~3 % test-retest error of time trials, targets.md; the published splits are
+#: pace (the ~3 % test-retest error of time trials, ``docs/targets.md``; the published splits are
 #: within 1.5 %); the last split faster than the mean pace (the faster finish).
 RACE_TIME_TOLERANCE = 0.02
 RACE_EVEN_TOLERANCE = 0.03
@@ -623,7 +615,7 @@ def record_races(params: Params = ELITE, folder: str | Path = RACES_DIR) -> Stud
                   for i, p in enumerate(race_files(folder)))
     return StudyResult(
         id="T7", study="Record races (Kipchoge 2018; 5000 m records)",
-        citation="race split files in data/races (sources in each file's first line)",
+        citation="race split files in governor/data/races (sources in each file's first line)",
         protocol=f"{_set_name(params)}, each race in its reported or assumed conditions",
         published="; ".join(f"{p.study}: {p.published.split(';')[0]}" for p in parts),
         simulated="; ".join(f"{p.study}: {'pass' if p.passed else 'FAIL'}" for p in parts),
@@ -674,83 +666,49 @@ def table(results: Sequence[StudyResult] | None = None, *, expand: bool = True) 
 
 
 # ---- truth vs deception ----------------------------------------------------------------
-@dataclass(frozen=True)
-class Channel:
-    """A false-feedback channel for :func:`truth_vs_deception`.
-
-    ``size`` is in the channel's own unit; ``truth`` is the size that tells the truth,
-    ``low``/``high``/``step`` a sensible range (for sliders) and ``default`` a deception of
-    the size studied in the literature.
-    """
-
-    name: str
-    label: str
-    unit: str
-    truth: float
-    low: float
-    high: float
-    step: float
-    default: float
-    meaning: str
-    timed: bool = False   # default protocol: a 30-min time trial instead of a 10 km race
-    hot: bool = False     # default environment: Castle's hot day instead of 20 degC
-    naive: bool = False   # default runner: no previous trials (experience 0), both runs
+#: The deceptions :func:`truth_vs_deception` offers, by name: every feedback channel that
+#: declares a :class:`~governor.scenario.Sweep` (:data:`governor.scenario.CHANNELS`), then
+#: the afferent gain, which is not something the runner is told but a modifier
+#: (Amann 2009's blockade).
+CHANNELS: dict[str, Sweep] = {
+    **{c.sweep.name: c.sweep for c in FEEDBACK_CHANNELS if c.sweep is not None},
+    "afferent_gain": Sweep("afferent_gain", "afferent gain", "×", 1.0, 0.3, 1.5, 0.05, 0.6,
+                           "gain of the afferent signals reaching the brain (below 1: "
+                           "blockade, Amann 2009)"),
+}
+#: The feedback channel behind each deception (the afferent gain has none).
+_CHANNEL_OF = {c.sweep.name: c for c in FEEDBACK_CHANNELS if c.sweep is not None}
 
 
-#: The channels of :func:`truth_vs_deception`, by name.
-CHANNELS: dict[str, Channel] = {c.name: c for c in (
-    Channel("told_temperature", "told air temperature", "°C", 0.0, -10.0, 10.0, 0.5, -5.6,
-            "told air temperature minus the true one (Castle 2012: −5.6 °C)", hot=True),
-    Channel("core_temp_offset", "displayed core temperature", "°C", 0.0, -1.0, 1.0, 0.05,
-            -0.3, "displayed core temperature minus the true one (Castle 2012: −0.3 °C)",
-            hot=True),
-    Channel("distance_scale", "displayed distance", "×", 1.0, 0.9, 1.1, 0.01, 1.05,
-            "displayed distance / true distance (1.05: the watch reads 5 % long)"),
-    Channel("believed_distance", "believed race distance", "×", 1.0, 0.8, 1.3, 0.05, 1.2,
-            "believed total distance / true distance (1.2: told 12 km for a 10 km race)"),
-    Channel("clock_rate", "clock rate", "×", 1.0, 0.8, 1.2, 0.01, 1.1,
-            "perceived seconds per true second (1.1: the clock runs 10 % fast)", timed=True),
-    Channel("believed_duration", "believed duration", "×", 1.0, 0.8, 1.5, 0.05, 1.2,
-            "believed duration / true duration of a time trial", timed=True),
-    Channel("pacer_factor", "pacer", "×", 1.0, 0.95, 1.1, 0.01, 1.02,
-            "speed of a pacer believed to be the runner's best / that best (Stone 2012: "
-            "1.02, 1.05); the truth is no pacer"),
-    Channel("unknown_endpoint", "unknown endpoint", "0/1", 0.0, 0.0, 1.0, 1.0, 1.0,
-            "1: the runner is not told where the effort ends (Mauger 2009); 0: told",
-            naive=True),
-    Channel("afferent_gain", "afferent gain", "×", 1.0, 0.3, 1.5, 0.05, 0.6,
-            "gain of the afferent signals reaching the brain (below 1: blockade, Amann 2009)"),
-)}
-
-
-def deception_scenario(channel: str, size: float, protocol=None
-                       ) -> tuple[Feedback, Modifiers | None]:
+def deception_scenario(channel: str, size: float, protocol=None, *,
+                       true_air_c: float | None = None) -> tuple[Feedback, Modifiers | None]:
     """The feedback (and modifiers, for the afferent gain) of a deception of ``size`` on
-    ``channel`` (see :data:`CHANNELS`); ``protocol`` is needed for the believed distance."""
+    ``channel`` (see :data:`CHANNELS`). ``protocol`` is needed for a size relative to its
+    distance or duration, ``true_air_c`` [degC] for a told temperature relative to the
+    true one (default: a truthful told temperature)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; choose from {', '.join(CHANNELS)}")
     size = float(size)
-    if channel == "told_temperature":
-        return Feedback(), None  # made relative to the true air in truth_vs_deception
-    if channel == "core_temp_offset":
-        return Feedback(core_temp_offset_c=size), None
-    if channel == "distance_scale":
-        return Feedback(distance_scale=size), None
-    if channel == "believed_distance":
-        if not isinstance(protocol, Race):
-            raise ValueError("believed_distance applies to a Race")
-        return Feedback(believed_distance_m=size * protocol.distance_m), None
-    if channel == "clock_rate":
-        return Feedback(clock_rate=size), None
-    if channel == "believed_duration":
-        if not isinstance(protocol, TimeTrial):
-            raise ValueError("believed_duration applies to a TimeTrial")
-        return Feedback(believed_duration_s=size * protocol.duration_s), None
-    if channel == "pacer_factor":
-        return Feedback(pacer_factor=size), None
-    if channel == "unknown_endpoint":
-        return Feedback(endpoint_known=not bool(size)), None
-    return Feedback(), Modifiers(afferent_gain=size)  # afferent_gain
+    if channel == "afferent_gain":
+        return Feedback(), Modifiers(afferent_gain=size)
+    declared = _CHANNEL_OF[channel]
+    how = declared.sweep.size_is
+    if declared.protocols and protocol is not None and not declared.applies_to(protocol):
+        raise ValueError(f"{channel} applies to a {' or a '.join(declared.protocols)}")
+    if how == "value":
+        value = size
+    elif how == "not":
+        value = not bool(size)
+    elif how == "offset_from_air":
+        if true_air_c is None:
+            return Feedback(), None
+        value = min(max(true_air_c + size, declared.low), declared.high)
+    else:
+        length = {"times_distance": "distance_m", "times_duration": "duration_s"}[how]
+        if not hasattr(protocol, length):
+            raise ValueError(f"{channel} needs a protocol with a {length}")
+        value = size * getattr(protocol, length)
+    return Feedback(**{declared.name: value}), None
 
 
 def body_cost(sim: Simulation) -> dict[str, float]:
@@ -868,10 +826,8 @@ def truth_vs_deception(channel: str, size: float | None = None, *,
     if modifiers is None:
         modifiers = Modifiers(experience=0.0) if ch.naive else Modifiers()
     base_modifiers = modifiers
-    feedback, deceived_modifiers = deception_scenario(channel, size, protocol)
-    if channel == "told_temperature":
-        told = environment.temperature_at(0.0) + size
-        feedback = Feedback(told_temperature_c=min(max(told, -30.0), 50.0))
+    feedback, deceived_modifiers = deception_scenario(
+        channel, size, protocol, true_air_c=environment.temperature_at(0.0))
     if deceived_modifiers is not None:
         deceived_modifiers = Modifiers(afferent_gain=deceived_modifiers.afferent_gain,
                                        mental_fatigue=base_modifiers.mental_fatigue,
@@ -911,7 +867,7 @@ __all__ = [
     "mauger_2009", "record_races", "record_race", "read_splits", "split_paces",
     "split_shape_checks", "simulated_splits", "race_files", "RACE_CONDITIONS",
     "RaceConditions", "RACES_DIR", "STUDIES", "reproduce_all", "table", "km_splits",
-    "Channel", "CHANNELS", "Deception", "truth_vs_deception", "deception_scenario",
+    "CHANNELS", "Deception", "truth_vs_deception", "deception_scenario",
     "body_cost", "JOSEPH_FRACTIONS", "ELY_TEMPERATURES_C", "RACE_TIME_TOLERANCE",
     "RACE_EVEN_TOLERANCE",
 ]

@@ -107,6 +107,17 @@ class TestReserve:
         )
 
 
+
+def _steady_core(heat_w, air_c, air_speed_mps, skin_c, conductance_w_k, area_m2,
+                 sweat_gain_w_m2_k, air_vapour_kpa):
+    """The forecast's steady core [degC] from the balance's building blocks, as the heat
+    plan builds it (:func:`governor.brain.heat_plan`)."""
+    dry, sweat = thermal.loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
+    capacity, slope = thermal.evaporative_capacity_w(skin_c, air_vapour_kpa, air_speed_mps,
+                                                     area_m2)
+    return thermal.steady_core_limited_c(heat_w, air_c, conductance_w_k, dry, sweat, skin_c,
+                                         capacity, slope)
+
 class TestThermal:
     def test_tetens_saturation_pressure(self):
         assert thermal.saturation_vapour_pressure_kpa(20.0) == pytest.approx(2.338, rel=2e-3)
@@ -143,13 +154,13 @@ class TestThermal:
         """In dry air humidity does not limit evaporation: the forecast is the linear
         balance with sweat conductance A k_sw phi."""
         h, ta, u, tsk, k, a, ksw, pa = 1200.0, 22.0, 5.0, 33.0, 200.0, 1.8, 200.0, 1.0
-        tc = thermal.steady_core_temp_c(h, ta, u, tsk, k, a, ksw, pa)
+        tc = _steady_core(h, ta, u, tsk, k, a, ksw, pa)
         h_dry = thermal.convective_coefficient_w_m2_k(u) + thermal.RADIATIVE_COEFFICIENT_W_M2_K
         phi = math.exp((tsk - 34.0) / 10.7)
         skin = tc - h / k
         loss = a * h_dry * (skin - ta) + a * ksw * phi * (tc - 36.8)
         assert loss == pytest.approx(h, rel=1e-10)
-        assert thermal.steady_core_temp_c(h, 30.0, u, tsk, k, a, ksw, pa) > tc
+        assert _steady_core(h, 30.0, u, tsk, k, a, ksw, pa) > tc
 
     def test_evaporative_capacity_is_the_body_limit_and_a_tangent_below_it(self):
         """E_max at the skin temperature it is taken at equals the body's humidity limit;
@@ -167,7 +178,7 @@ class TestThermal:
         dt = 1e-4
         numeric = (thermal.saturation_vapour_pressure_kpa(t0 + dt)
                    - thermal.saturation_vapour_pressure_kpa(t0 - dt)) / (2 * dt)
-        assert thermal.saturation_vapour_slope_kpa_k(t0) == pytest.approx(numeric, rel=1e-7)
+        assert thermal.skin_saturation_kpa(t0)[1] == pytest.approx(numeric, rel=1e-7)
 
     @pytest.mark.parametrize("air_c, rh", [(22.0, 0.4), (30.0, 0.9), (35.0, 0.5),
                                            (35.0, 0.8), (40.0, 0.6)])
@@ -188,7 +199,7 @@ class TestThermal:
                 break
         assert abs(dc) < 1e-8
         k = thermal.core_skin_conductance_w_k(core, skin, a)
-        forecast = thermal.steady_core_temp_c(h, air_c, u, skin, k, a, ksw, pa)
+        forecast = _steady_core(h, air_c, u, skin, k, a, ksw, pa)
         assert forecast == pytest.approx(core, abs=1e-3)
         dry, sweat = thermal.loss_conductances_w_k(u, skin, a, ksw)
         blind = thermal.steady_core_from_conductances_c(h, air_c, k, dry, sweat)
@@ -207,7 +218,7 @@ class TestThermal:
         dry balance alone, with no steady state below the air temperature."""
         h, ta, u, tsk, k, a, ksw = 1000.0, 40.0, 3.0, 36.0, 200.0, 1.8, 200.0
         pa = thermal.saturation_vapour_pressure_kpa(ta)
-        tc = thermal.steady_core_temp_c(h, ta, u, tsk, k, a, ksw, pa)
+        tc = _steady_core(h, ta, u, tsk, k, a, ksw, pa)
         assert tc > ta + h / k
         dry, sweat = thermal.loss_conductances_w_k(u, tsk, a, ksw)
         assert thermal.effective_sweat_conductance_w_k(h, ta, k, dry, sweat, tc) < 0.2 * sweat

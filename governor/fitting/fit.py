@@ -5,7 +5,8 @@ rate, where present) compared with the log's, each residual divided by that sign
 Parameters vary inside their :class:`~governor.params.Params` bounds, in a space scaled to
 those bounds, with :func:`scipy.optimize.least_squares` from several seeded starts.
 
-Which parameters a log can inform (DESIGN §5, the identifiability classes of ``Params``):
+Which parameters a log can inform (the identifiability classes of ``Params``,
+``docs/model.md``):
 heart-rate kinetics from any log with heart rate; critical speed, D' and the governor's
 reserve margin only from races (an interval session is run as its own intent, so its pace
 cannot inform them). Everything else stays at the values given (the athlete's, or a named
@@ -32,7 +33,6 @@ from governor.fitting.data import (
     prepare,
 )
 from governor.io.metrics import mean_maximal_speed
-from governor.model import A_V, HR, S
 from governor.params import TRAINED, Params
 from governor.scenario import Modifiers, Race
 from governor.simulate import Simulation, simulate
@@ -71,14 +71,12 @@ def predicted(params: Params, log: LogData, *, governor: bool = True):
     """Model speed [m/s] and heart rate [bpm] at the log's samples: by distance for a race
     (the two finish at different times), by moving time otherwise."""
     sim = simulate_log(params, log, governor=governor)
-    t = sim._time_s
-    y = sim._states
-    v = sim._observed[:, A_V]
     if isinstance(log.protocol, Race):
-        x_sim, x_obs = y[:, S], log.distance_m
+        x_sim, x_obs = sim.column("distance_m"), log.distance_m
     else:
-        x_sim, x_obs = t, log.time_s
-    return np.interp(x_obs, x_sim, v), np.interp(x_obs, x_sim, y[:, HR]), sim
+        x_sim, x_obs = sim.time_s, log.time_s
+    return (np.interp(x_obs, x_sim, sim.column("speed_mps")),
+            np.interp(x_obs, x_sim, sim.column("heart_rate_bpm")), sim)
 
 
 def log_residuals(params: Params, log: LogData, *, governor: bool = True,
@@ -427,7 +425,7 @@ REFINED_STARTS = 3
 
 def _curve_start(base: Params, activities) -> Params | None:
     """Critical speed and D' from the logs' mean-maximal grade-adjusted-speed curve
-    (DESIGN §5), inside their bounds; None if the curve gives none."""
+    inside their bounds; None if the curve gives none."""
     curve = pd.concat([mean_maximal_speed(a) for a in activities], axis=1).max(axis=1)
     start = critical_speed_from_curve(curve.index.to_numpy(), curve.to_numpy())
     if start is None:
@@ -446,7 +444,7 @@ def _candidates(problem: _Problem, base: Params, activities, starts: int,
     """Starting points to screen, in the fit's scaled space: the given values first; with
     several logs and critical speed varied, the point the mean-maximal curve gives (a
     candidate, not an override: a governed runner never spends all of D' in a race, so the
-    curve reads D' low); points spread over D' (DESIGN §5: D' and the reserve margin trade
+    curve reads D' low); points spread over D' (D' and the reserve margin trade
     off, a larger D' held back by a larger margin running much the same race), each once
     with the given margin and once with the margin that keeps the D' spent, (1 - margin)
     D', as given; and ``starts - 1`` seeded random points near the given values (10 % of

@@ -5,8 +5,8 @@ in the cold) enters the core; blood flow carries it to the skin; the skin loses 
 any clothing by convection (growing with air speed), radiation and sweat evaporation bounded
 by humidity; the breath carries a little away from the core.
 
-The governor forecasts with the same balance made piecewise linear
-(:func:`steady_core_limited_c`): evaporation is regulatory sweating, at most what the
+The governor forecasts (:func:`governor.brain.heat_plan`) with the same balance made
+piecewise linear (:func:`steady_core_limited_c`): evaporation is regulatory sweating, at most what the
 glands can give and what humid air can take from the skin (that limit linearised about the
 present skin temperature), so in humid heat it expects what the body will do.
 Past the critical thermal maximum (:data:`CRITICAL_CORE_C`) the integrators end an effort.
@@ -65,14 +65,6 @@ CRITICAL_CORE_C = 42.0
 def saturation_vapour_pressure_kpa(temperature_c: float) -> float:
     """Saturation vapour pressure of water [kPa] (Tetens formula)."""
     return 0.6108 * math.exp(17.27 * temperature_c / (temperature_c + 237.3))
-
-
-@jit
-def saturation_vapour_slope_kpa_k(temperature_c: float) -> float:
-    """Slope of the saturation vapour pressure [kPa/K] of the Tetens formula:
-    ``p_sat(T) 17.27 x 237.3 / (T + 237.3)^2``."""
-    return (saturation_vapour_pressure_kpa(temperature_c) * 17.27 * 237.3
-            / (temperature_c + 237.3) ** 2)
 
 
 @jit
@@ -199,24 +191,16 @@ def loss_conductances_w_k(
 ) -> tuple[float, float]:
     """Dry and evaporative loss conductances [W/K] of the linearised balance:
     ``A h_dry`` and ``A k_sw phi`` with ``phi = exp((Tsk - 34)/10.7)``."""
-    return loss_conductances_from_phi_w_k(air_speed_mps, math.exp((skin_c - 34.0) / 10.7),
-                                          area_m2, sweat_gain_w_m2_k, clothing_clo)
-
-
-@jit
-def loss_conductances_from_phi_w_k(
-    air_speed_mps: float, phi: float, area_m2: float, sweat_gain_w_m2_k: float,
-    clothing_clo: float = 0.0,
-) -> tuple[float, float]:
-    """:func:`loss_conductances_w_k` with the sweating factor ``phi`` given."""
     h_dry, _ = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_speed_mps),
                                          clothing_clo)
-    return area_m2 * h_dry, area_m2 * sweat_gain_w_m2_k * phi
+    return area_m2 * h_dry, area_m2 * sweat_gain_w_m2_k * math.exp((skin_c - 34.0) / 10.7)
 
 
 @jit
 def skin_saturation_kpa(skin_c: float) -> tuple[float, float]:
-    """Saturation vapour pressure at the skin [kPa] and its slope [kPa/K] (one exp)."""
+    """Saturation vapour pressure [kPa] at the skin temperature ``skin_c`` and its slope
+    [kPa/K], from one exp: the Tetens formula and its derivative
+    ``p_sat(T) 17.27 x 237.3 / (T + 237.3)^2``."""
     p_sat = saturation_vapour_pressure_kpa(skin_c)
     return p_sat, p_sat * (17.27 * 237.3) / ((skin_c + 237.3) * (skin_c + 237.3))
 
@@ -330,58 +314,12 @@ def effective_sweat_conductance_w_k(
 
 
 @jit
-def steady_core_temp_c(
-    heat_w: float,
-    air_c: float,
-    air_speed_mps: float,
-    skin_c: float,
-    conductance_w_k: float,
-    area_m2: float,
-    sweat_gain_w_m2_k: float,
-    air_vapour_kpa: float,
-    clothing_clo: float = 0.0,
-) -> float:
-    """Steady core temperature [degC] of the governor's forecast (DESIGN §3.4).
-
-    The piecewise-linear balance of :func:`steady_core_limited_c`: dry heat exchange with
-    air at ``air_c`` (the governor passes the *told* temperature), regulatory sweating
-    ``A k_sw phi (Tc - 36.8)`` with ``phi = exp((Tsk - 34)/10.7)`` held at the present skin
-    temperature, and evaporation no larger than the air at vapour pressure
-    ``air_vapour_kpa`` [kPa] takes from the skin. Where humidity does not limit
-    evaporation::
-
-        Tc_ss = [H + A h_dry (H/K + Ta) + A k_sw phi 36.8] / (A h_dry + A k_sw phi)
-
-    Cheap and linear in the air temperature within each piece, so usable with a told
-    temperature; the humidity limit enters through how well sweat evaporates, which the
-    runner senses on the skin, not through anything they are told.
-    """
-    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k,
-                                       clothing_clo)
-    capacity, slope = evaporative_capacity_w(skin_c, air_vapour_kpa, air_speed_mps, area_m2,
-                                             clothing_clo)
-    return steady_core_limited_c(heat_w, air_c, conductance_w_k, dry, sweat, skin_c,
-                                 capacity, slope)
-
-
-@jit
 def time_constant_from_conductances_s(mass_kg: float, dry_w_k: float, sweat_w_k: float) -> float:
     """Time constant [s] of the linearised balance from its loss conductances [W/K]: core
     heat capacity over the total loss conductance (pass the effective evaporative
     conductance, :func:`effective_sweat_conductance_w_k`, where humidity limits it)."""
     c_core = (1.0 - SKIN_MASS_FRACTION) * mass_kg * BODY_SPECIFIC_HEAT_J_KG_K
     return c_core / (dry_w_k + sweat_w_k)
-
-
-@jit
-def thermal_time_constant_s(
-    mass_kg: float, air_speed_mps: float, skin_c: float, area_m2: float, sweat_gain_w_m2_k: float
-) -> float:
-    """Time constant [s] of the core's approach to its steady state in the linearised
-    balance with unlimited evaporation: core heat capacity over the total loss
-    conductance."""
-    dry, sweat = loss_conductances_w_k(air_speed_mps, skin_c, area_m2, sweat_gain_w_m2_k)
-    return time_constant_from_conductances_s(mass_kg, dry, sweat)
 
 
 @jit
