@@ -69,6 +69,7 @@ import pandas as pd
 
 from governor.fitting.fit import GOVERNOR_PARAMS, HEART_PARAMS, RESERVE_PARAMS, fit
 from governor.io import Activity, LogError, read_log
+from governor.io._source import FORMATS
 from governor.params import TRAINED, Params
 
 __all__ = ["fit_many", "summarise", "discover", "BatchError", "COLUMNS", "PARAMETER_COLUMNS",
@@ -80,8 +81,9 @@ STATUSES = ("ok", "unreadable", "fit failed", "skipped")
 PARAMETER_COLUMNS = RESERVE_PARAMS + GOVERNOR_PARAMS + HEART_PARAMS
 #: Models compared on speed, in the order of their columns.
 BASELINES = ("governor", "constant_pace", "riegel", "cs_d_prime_no_governor")
-#: File endings a folder is searched for (a file named explicitly is always tried).
-ACTIVITY_SUFFIXES = (".gpx", ".tcx", ".fit", ".csv")
+#: File endings a folder is searched for (a file named explicitly is always tried): the
+#: formats the readers know.
+ACTIVITY_SUFFIXES = tuple(f".{name}" for name in FORMATS)
 #: Efforts accepted by ``effort=`` ("auto": detected per log).
 EFFORT_CHOICES = ("auto", "race", "intervals", "training")
 

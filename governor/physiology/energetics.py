@@ -40,6 +40,15 @@ FRONTAL_AREA_FRACTION = 0.266
 AERO_EFFICIENCY = 0.5
 
 
+def _minetti_polynomial(i):
+    """Minetti et al. 2002 cost of running [J/kg/m] at gradient ``i`` (a float or an
+    array, already clipped), in Horner form."""
+    return ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6
+
+
+_minetti_polynomial_compiled = jit(_minetti_polynomial)
+
+
 @jit
 def minetti_cost_j_per_kg_m(grade: float) -> float:
     """Metabolic cost of running on a gradient, Minetti et al. 2002 [J/kg/m].
@@ -47,8 +56,7 @@ def minetti_cost_j_per_kg_m(grade: float) -> float:
     ``C(i) = 155.4 i^5 - 30.4 i^4 - 43.3 i^3 + 46.3 i^2 + 19.5 i + 3.6`` with ``i`` the
     gradient (rise over run, fraction), clipped to the fitted range [-0.45, 0.45].
     """
-    i = min(max(grade, GRADE_MIN), GRADE_MAX)
-    return ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6
+    return _minetti_polynomial_compiled(min(max(grade, GRADE_MIN), GRADE_MAX))
 
 
 @jit
@@ -163,8 +171,7 @@ def grade_adjusted_speed_mps(speed_mps, grade):
     """
     v = np.asarray(speed_mps, dtype=float)
     i = np.clip(np.asarray(grade, dtype=float), GRADE_MIN, GRADE_MAX)
-    cost = ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6
-    out = v * cost / FLAT_COST_J_PER_KG_M
+    out = v * _minetti_polynomial(i) / FLAT_COST_J_PER_KG_M
     return float(out) if out.ndim == 0 else out
 
 
