@@ -1,4 +1,4 @@
-"""Benchmark of batch fitting (DESIGN §8, issue: throughput scales with workers, 2 / 1 >= 1.7;
+"""Benchmark of batch fitting (targets: throughput scales with workers, 2 / 1 >= 1.7;
 memory flat in the number of logs).
 
     python benchmarks/bench_batch.py [--logs 200] [--minutes 60]

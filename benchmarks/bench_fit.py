@@ -1,4 +1,4 @@
-"""Benchmark of fitting (DESIGN §8, issue: one-log fit <= 2 s; an athlete of ten logs <= 30 s).
+"""Benchmark of fitting (targets: one-log fit <= 2 s; an athlete of ten logs <= 30 s).
 
     python benchmarks/bench_fit.py [--repeat 5]
 

@@ -4,7 +4,7 @@ A block is a plan of one session (or rest) a day. Each session is simulated with
 :func:`governor.simulate`; between sessions two things carry over, neither of them a change to
 the model's equations, only to its inputs:
 
-**Experience** (DESIGN §3.4, "training educates the governor"). :class:`Modifiers`
+**Experience** ("training educates the governor", ``docs/model.md``). :class:`Modifiers`
 ``experience`` is the number of previous maximal efforts of similar length. In a block every
 maximal effort (a :class:`Race`, :class:`TimeTrial` or :class:`TimeToExhaustion`) adds one to
 the experience of its *effort*, a label naming which efforts count as "similar" (by default

@@ -4,7 +4,7 @@ Every field carries its unit, bounds, a one-line meaning, a source and an identi
 class, read by :meth:`Params.table`, by the fitter and by the documentation. Named sets
 (:data:`RECREATIONAL`, :data:`TRAINED`, :data:`ELITE`) are values, not subclasses.
 
-Identifiability classes (DESIGN §3.6):
+Identifiability classes (``docs/model.md``, Parameters):
 
 ``one_log``
     informed by any single log with speed (and heart rate for heart terms);
@@ -101,13 +101,13 @@ class Params:
     d_prime_m: float = _p(
         200.0, "m", 30.0, 800.0,
         "D' : distance that can be covered above CS from a full reserve",
-        "Smyth & Muniz-Pumares 2020; typical 120-250 m (DESIGN §3.6)",
+        "Smyth & Muniz-Pumares 2020; typical 120-250 m",
         "maximal_log",
     )
     v_max_mps: float = _p(
         8.0, "m/s", 4.0, 13.0,
         "maximal flat-equivalent metabolic speed at full recruitment (Morton ceiling at D'=D'0)",
-        "Morton 1996 three-parameter critical-power model; ~8 m/s (DESIGN §3.6)",
+        "Morton 1996 three-parameter critical-power model; ~8 m/s (our choice)",
         "maximal_log",
     )
     body_mass_kg: float = _p(
@@ -171,7 +171,7 @@ class Params:
     )
     heart_rate_tau_rise_s: float = _p(
         28.0, "s", 5.0, 120.0, "time constant of heart-rate rise",
-        "DESIGN §3.6, HR kinetics time constants ~25-30 s (de Smet et al. 2016)", "one_log",
+        "HR kinetics time constants ~25-30 s (de Smet et al. 2016)", "one_log",
     )
     heart_rate_tau_fall_s: float = _p(
         40.0, "s", 5.0, 120.0, "time constant of heart-rate fall",
@@ -211,13 +211,13 @@ class Params:
     )
     rpe_tau_s: float = _p(
         20.0, "s", 2.0, 120.0, "time constant of perceived exertion",
-        "DESIGN §3.3: tens of seconds", "one_log",
+        "our choice: perception follows the body within tens of seconds", "one_log",
     )
     # --- the governor --------------------------------------------------------------------
     reserve_margin: float = _p(
         0.25, "-", 0.0, 0.6,
         "safety reserve m_D held as a fraction of D'0 until the believed end approaches",
-        "DESIGN §3.6 (~0.2); St Clair Gibson & Noakes 2004 (reserve kept at exhaustion)",
+        "our choice (~0.2); St Clair Gibson & Noakes 2004 (reserve kept at exhaustion)",
         "maximal_log",
     )
     spurt_horizon_s: float = _p(
@@ -288,7 +288,7 @@ class Params:
     )
     recruitment_tau_s: float = _p(
         1.0, "s", 0.5, 30.0, "lag of recruitment behind the governor's command",
-        "DESIGN §3.4: a lag of seconds", "literature",
+        "our choice: recruitment follows the command within seconds", "literature",
     )
 
     def __post_init__(self) -> None:
@@ -358,7 +358,7 @@ TRAINED = Params()
 
 #: An elite distance runner: CS 6.3 m/s and D' 290 m give a 5000 m near 12:45 and a
 #: 10 000 m near 26:30 with the governor's margins; light and small (57 kg, 1.70 m); durable and
-#: well heat-adapted. Values chosen to match the record races in ``data/races`` (12:35-12:37
+#: well heat-adapted. Values chosen to match the record races in ``governor/data/races`` (12:35-12:37
 #: 5000 m, 2:01:39 marathon), not measured on one athlete.
 ELITE = Params(
     critical_speed_mps=6.3,

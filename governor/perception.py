@@ -1,7 +1,7 @@
 """Perceived exertion from afferent signals, on the Borg CR10 scale (0-10).
 
 Perceived exertion ``P`` relaxes toward an afferent drive with a time constant of tens of
-seconds (DESIGN §3.3). The drive is built from relative intensity, depletion of the reserve,
+seconds (``docs/model.md``, Perception). The drive is built from relative intensity, depletion of the reserve,
 core and skin temperature, scaled by an afferent gain (below 1: afferent blockade), plus any
 mental-fatigue offset.
 

@@ -1,4 +1,4 @@
-"""Batch fitting (DESIGN §6): one row per log whatever the log, nothing lost when killed,
+"""Batch fitting: one row per log whatever the log, nothing lost when killed,
 the same rows locally and on a Dask cluster, and a command line that refuses bad options."""
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""What must emerge (DESIGN §3.7) and the published targets T1-T6 (literature/targets.md).
+"""What must emerge (``docs/model.md``) and the published targets T1-T6 (``docs/targets.md``).
 
 Each test simulates the protocol with a default parameter set and checks the direction
 always and the magnitude within the target's tolerance. Nothing here is looked up: the
 outcomes come from the body, the beliefs and the governor's three limits.
-Cycling studies are simulated as running efforts of the same duration (targets.md).
+Cycling studies are simulated as running efforts of the same duration (``docs/targets.md``).
 
 The protocols of T1-T6 are those of :mod:`governor.studies` (shared with the false-feedback
 notebook); each test recomputes the tolerance from the simulations themselves, so a study
@@ -149,7 +149,7 @@ def test_T6_mauger_unknown_endpoint_and_experience():
     assert r.passed
 
 
-# ---- DESIGN §3.7 behaviours ----------------------------------------------------------
+# ---- behaviours that must emerge ----------------------------------------------------------
 def test_heat_slows_a_race_from_the_start():
     cool = race(TRAINED, 10000, environment=gv.Environment(10.0, 0.5))
     hot = race(TRAINED, 10000, environment=gv.Environment(30.0, 0.5))

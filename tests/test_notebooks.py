@@ -1,4 +1,4 @@
-"""Every notebook runs top to bottom (DESIGN §7), and is committed without outputs."""
+"""Every notebook runs top to bottom, and is committed without outputs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""T7 (literature/targets.md): Kipchoge's Berlin 2018 marathon and the two 5000 m world
+"""T7 (``docs/targets.md``): Kipchoge's Berlin 2018 marathon and the two 5000 m world
 records, simulated with the default elite runner (gv.ELITE).
 
 Criterion (governor.studies.record_race): the finish time within 2 % of the record; the
@@ -78,7 +78,7 @@ def test_read_splits_rejects_bad_files_naming_them(tmp_path, text, reason):
 
 
 def test_transcriptions_match_the_shared_race_files():
-    """data/races holds the published splits exactly as given (first line and source kept)."""
+    """governor/data/races holds the published splits exactly as given (first line and source kept)."""
     if not SHARED_RACES.is_dir():
         pytest.skip(f"shared race files not at {SHARED_RACES}")
     shared = sorted(SHARED_RACES.glob("*.csv"))

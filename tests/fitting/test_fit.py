@@ -39,7 +39,7 @@ def athlete_fit(athlete_logs):
 
 
 def test_recovers_an_athletes_parameters(athlete_fit):
-    """DESIGN §5 recovery targets: CS within 3 %, D'0 within 15 %, heart-rate time
+    """Recovery targets: CS within 3 %, D'0 within 15 %, heart-rate time
     constants within 15 %, governor margin within 25 %, from an athlete's logs."""
     fitted = athlete_fit.params_
     assert athlete_fit.success, athlete_fit.message
