@@ -15,11 +15,17 @@ Prints, in one run:
 (c) the same race with ``solver="scipy"`` (the same right-hand side through
     ``scipy.integrate.solve_ivp``, RK45, steps no longer than 1 s): median of
     ``--scipy-repeat`` runs after a warm-up;
-(d) their ratio against the target (DESIGN §8: compiled >= 100x faster), PASS or FAIL;
-(e) throughput, the trace's size and the process's peak memory.
+(d) their ratio against the target (compiled >= 100x faster), PASS or FAIL;
+(e) throughput, the trace's size and the process's peak memory;
+(f) the kernel alone (the compiled integrator on packed inputs, no packing, no DataFrame)
+    for the same race, median of ``--kernel-repeat`` runs, in this tree and in the baseline
+    revision ``--baseline-rev`` (default: the last commit before the compiled core was
+    reshaped), each in a fresh interpreter, and their ratio against the target (at most
+    1.1x the baseline), PASS or FAIL. Needs git and the repository's history; without
+    them (f) says so and does not judge.
 
-Both paths are timed end to end through the public ``simulate()``, so both include building
-the trace DataFrame. Exit code 0 on PASS, 1 on FAIL.
+(b) and (c) are timed end to end through the public ``simulate()``, so both include
+building the trace DataFrame. Exit code 0 when every verdict is PASS, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -34,6 +40,33 @@ import tempfile
 import time
 
 TARGET_RATIO = 100.0
+#: The kernel may take at most this multiple of the baseline revision's time per race.
+KERNEL_TARGET = 1.1
+#: The last commit before the compiled core was reshaped (protocols and channels declared
+#: once, one packed-inputs structure): the kernel's baseline.
+KERNEL_BASELINE_REV = "e668659"
+
+KERNEL_SCRIPT = """
+import inspect, json, math, statistics, sys, time
+import governor as gv
+from governor import model, solver
+protocol, params = gv.Race(10000.0), gv.TRAINED
+inputs = model.pack(params, protocol, gv.Course(), gv.Environment(), gv.Feedback(),
+                    gv.Modifiers(), None)
+y0 = model.initial_state(params, gv.Environment())
+if "args" in inspect.signature(solver.run_compiled).parameters:  # before the reshaping
+    run = lambda: solver.run_compiled(y0, 1.0, protocol.limit_s, math.inf, 0.0, 0.0, inputs)
+else:
+    run = lambda: solver.run_compiled(y0, 1.0, inputs)
+run()
+times = []
+for _ in range(int(sys.argv[1])):
+    t0 = time.perf_counter()
+    out = run()
+    times.append(time.perf_counter() - t0)
+print(json.dumps({"kernel_s": statistics.median(times), "finish_time_s": float(out[0][-1]),
+                  "file": gv.__file__}))
+"""
 
 COLD_SCRIPT = """
 import json, time
@@ -63,6 +96,38 @@ def first_call(cache_dir: str) -> dict:
     return out
 
 
+def kernel_time(source: str | None, repeat: int, cache_dir: str) -> dict:
+    """Median kernel time per race [s] of the package in folder ``source`` (None: the one
+    installed), in a fresh interpreter with its own numba cache."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache_dir)
+    if source is not None:
+        env["PYTHONPATH"] = source + os.pathsep + env.get("PYTHONPATH", "")
+    done = subprocess.run([sys.executable, "-c", KERNEL_SCRIPT, str(repeat)], env=env,
+                          capture_output=True, text=True, check=False,
+                          cwd=source or tempfile.gettempdir())
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def baseline_tree(rev: str, folder: str) -> str | None:
+    """Export revision ``rev`` of the repository this script is in to ``folder``; None
+    (with the reason printed) when git or the revision is not there."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        archive = subprocess.run(["git", "-C", repo, "archive", rev, "governor"],
+                                 capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        print(f"    baseline {rev} unavailable ({exc}); the kernel is not judged")
+        return None
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
 def timed(fn, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -86,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=20, help="compiled runs (default 20)")
     parser.add_argument("--scipy-repeat", type=int, default=3, help="scipy runs (default 3)")
+    parser.add_argument("--kernel-repeat", type=int, default=300,
+                        help="kernel runs in each tree (default 300)")
+    parser.add_argument("--baseline-rev", default=KERNEL_BASELINE_REV,
+                        help="revision whose kernel is the baseline (default %(default)s)")
     args = parser.parse_args(argv)
 
     print("governor.simulate benchmark: TRAINED, Race(10000), dt = 1 s, flat, 20 °C")
@@ -136,7 +205,30 @@ def main(argv: list[str] | None = None) -> int:
           f"{reference.finish_time_s / t_compiled:,.0f} simulated s per wall s; "
           f"{steps} trace rows x {reference.trace.shape[1]} columns = {trace_kb:.0f} KiB"
           + (f"; peak RSS of this process {rss:.0f} MiB" if rss is not None else ""))
-    return 0 if ratio >= TARGET_RATIO else 1
+
+    # (f) the kernel, here and in the baseline revision, alternating to share the noise
+    print(f"(f) kernel: compiled integrator on packed inputs, median of {args.kernel_repeat} "
+          "runs, each tree in a fresh process")
+    kernel_ok = True
+    with tempfile.TemporaryDirectory(prefix="governor-kernel-") as tmp:
+        base_src = baseline_tree(args.baseline_rev, os.path.join(tmp, "baseline"))
+        if base_src is not None:
+            here_cache, base_cache = os.path.join(tmp, "c-here"), os.path.join(tmp, "c-base")
+            here, base = [], []
+            for _ in range(3):
+                here.append(kernel_time(None, args.kernel_repeat, here_cache))
+                base.append(kernel_time(base_src, args.kernel_repeat, base_cache))
+            t_here = statistics.median(r["kernel_s"] for r in here)
+            t_base = statistics.median(r["kernel_s"] for r in base)
+            k_ratio = t_here / t_base
+            kernel_ok = k_ratio <= KERNEL_TARGET
+            print(f"    this tree: {t_here * 1e3:7.3f} ms per race "
+                  f"(finish {here[0]['finish_time_s']:.6f} s)")
+            print(f"    baseline {args.baseline_rev}: {t_base * 1e3:7.3f} ms per race "
+                  f"(finish {base[0]['finish_time_s']:.6f} s)")
+            print(f"    ratio this / baseline: {k_ratio:5.3f}x   target <= {KERNEL_TARGET}x   "
+                  f"{'PASS' if kernel_ok else 'FAIL'}")
+    return 0 if ratio >= TARGET_RATIO and kernel_ok else 1
 
 
 if __name__ == "__main__":
