@@ -170,26 +170,36 @@ Scalars = namedtuple("Scalars", SCALAR_NAMES)
 #: compiled code reads these as constants; the vector is one array, passed by reference.
 X = Scalars(*range(len(SCALAR_NAMES)))
 
-#: The arrays :func:`evaluate` reads: (name, meaning [unit]).
+#: The arrays :func:`evaluate` reads: (name, meaning [unit]). Tables of several rows are
+#: one 2-D array each, its rows named by :data:`ROWS` (fewer arrays make a cheaper call).
 INPUT_FIELDS = (
     ("scalars", "the runner's parameters and the scenario's scalars, in the order of "
                 "SCALAR_NAMES (index it with X)"),
-    ("course_d", "start of each course segment [m]"),
-    ("course_g", "grade of each segment [-]"),
-    ("env_t", "times of the air's table [s]"),
-    ("env_temp", "air temperature [degC]"),
-    ("env_vapour", "the air's vapour pressure [kPa]"),
-    ("env_wind", "headwind [m/s]"),
+    ("course", "the course by segment (rows: COURSE)"),
+    ("air", "the air over time (rows: AIR)"),
     ("fb_t", "time from which each feedback row is in force [s]"),
     ("fb_v", "feedback rows: the FEEDBACK_FIELDS (flags 1/0, None NaN), then the RPE "
              "template's start in force [CR10]"),
-    ("pacer_t", "the pacer's times [s]"),
-    ("pacer_s", "the pacer's distances [m]"),
+    ("pacer", "the pacer's run (rows: PACER)"),
     ("breaks", "times the integrator lands on: feedback changes, schedule ends [s]"),
-    ("schedule_end_s", "end of each part of the protocol's schedule [s]"),
-    ("schedule_rpe", "each part's target RPE [CR10]; NaN: a target speed"),
-    ("schedule_speed_mps", "each part's target speed [m/s]; NaN: a target RPE"),
+    ("schedule", "the protocol's schedule by part (rows: SCHEDULE)"),
 )
+#: Rows of the 2-D inputs: (input, (row name, meaning [unit]), ...).
+ROWS = (
+    ("course", (("distance_m", "start of each segment [m]"), ("grade", "its grade [-]"))),
+    ("air", (("time_s", "time [s]"), ("temperature_c", "air temperature [degC]"),
+             ("vapour_kpa", "the air's vapour pressure [kPa]"),
+             ("headwind_mps", "headwind [m/s]"))),
+    ("pacer", (("time_s", "the pacer's times [s]"), ("distance_m", "its distances [m]"))),
+    ("schedule", (("end_s", "end of each part [s]"),
+                  ("rpe", "its target RPE [CR10]; NaN: a target speed"),
+                  ("speed_mps", "its target speed [m/s]; NaN: a target RPE"))),
+)
+_ROW_NAMES = {name: tuple(r for r, _ in rows) for name, rows in ROWS}
+#: Row positions by name, read by the compiled code as constants: ``inp.air[AIR.vapour_kpa]``.
+COURSE, AIR, PACER, SCHEDULE = (
+    namedtuple(f"{name.title()}Rows", _ROW_NAMES[name])(*range(len(_ROW_NAMES[name])))
+    for name in ("course", "air", "pacer", "schedule"))
 Inputs = namedtuple("Inputs", [n for n, _ in INPUT_FIELDS])
 
 # feedback table columns, by channel name
@@ -264,29 +274,21 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
             _, expected_s = believed_total(scalars, fb_v, i)
             fb_v[i, FB_TSTART] = template_start_rpe(expected_s, params.template_start_rpe,
                                                     params.template_end_rpe)
-    if pacer is None:
-        pacer_t, pacer_s = np.zeros(1), np.zeros(1)
-    else:
-        # fresh writable copies: a read-only view would make numba compile a new signature
-        pacer_t, pacer_s = (np.array(a, dtype=float, order="C") for a in pacer)
+    # a fresh writable C-ordered copy of each table: a read-only or strided view would make
+    # numba compile another signature
+    pacer_rows = np.zeros((2, 1)) if pacer is None else np.array(pacer, dtype=float)
     end_s, rpe, speed = protocol.schedule()
+    # the air's vapour pressure [kPa], from relative humidity and air temperature
+    vapour = [rh * saturation_vapour_pressure_kpa(tc) for tc, rh in env[:, 1:3]]
     return Inputs(
         scalars=scalars,
-        course_d=np.ascontiguousarray(course_d),
-        course_g=np.ascontiguousarray(course_g),
-        env_t=np.ascontiguousarray(env[:, 0]),
-        env_temp=np.ascontiguousarray(env[:, 1]),
-        # the air's vapour pressure [kPa], from relative humidity and air temperature
-        env_vapour=np.array([rh * saturation_vapour_pressure_kpa(tc) for tc, rh in env[:, 1:3]]),
-        env_wind=np.ascontiguousarray(env[:, 3]),
+        course=np.array([course_d, course_g], dtype=float),
+        air=np.array([env[:, 0], env[:, 1], vapour, env[:, 3]], dtype=float),
         fb_t=fb_t,
         fb_v=np.ascontiguousarray(fb_v),
-        pacer_t=pacer_t,
-        pacer_s=pacer_s,
+        pacer=np.ascontiguousarray(pacer_rows),
         breaks=np.concatenate([fb_t, end_s[:-1]]),
-        schedule_end_s=np.ascontiguousarray(end_s, dtype=float),
-        schedule_rpe=np.ascontiguousarray(rpe, dtype=float),
-        schedule_speed_mps=np.ascontiguousarray(speed, dtype=float),
+        schedule=np.array([end_s, rpe, speed], dtype=float),
     )
 
 
@@ -342,17 +344,18 @@ def body_rates(t, y, inp, dy):
     return what the brain senses and reads (a :class:`Body`)."""
     p = inp.scalars
     if math.isnan(p[X.imposed_grade]):
-        grade = _grade_at(y[S], inp.course_d, inp.course_g)
+        grade = _grade_at(y[S], inp.course[COURSE.distance_m], inp.course[COURSE.grade])
     else:
         grade = p[X.imposed_grade]
-    if inp.env_t.size > 1:
-        air_c = _interp(t, inp.env_t, inp.env_temp)
-        vapour = _interp(t, inp.env_t, inp.env_vapour)
-        wind = _interp(t, inp.env_t, inp.env_wind)
+    air = inp.air
+    if air.shape[1] > 1:
+        air_c = _interp(t, air[AIR.time_s], air[AIR.temperature_c])
+        vapour = _interp(t, air[AIR.time_s], air[AIR.vapour_kpa])
+        wind = _interp(t, air[AIR.time_s], air[AIR.headwind_mps])
     else:
-        air_c = inp.env_temp[0]
-        vapour = inp.env_vapour[0]
-        wind = inp.env_wind[0]
+        air_c = air[AIR.temperature_c, 0]
+        vapour = air[AIR.vapour_kpa, 0]
+        wind = air[AIR.headwind_mps, 0]
     mass = p[X.body_mass_kg]
     kair = p[X.air_cost_s2_m2]
     cs = p[X.critical_speed_mps]
@@ -478,10 +481,11 @@ def maximal_command(t, y, inp, k, body, b):
         e_cmd = p[X.v_max_mps]
     # a pacer believed to run at the runner's best: the runner tries to stay with it
     gap = math.nan
-    if p[X.has_pacer] > 0.5 and t <= inp.pacer_t[-1]:
-        s_p = _interp(t, inp.pacer_t, inp.pacer_s)
-        v_p = _interp(t + 0.5, inp.pacer_t, inp.pacer_s) - _interp(t - 0.5, inp.pacer_t,
-                                                                  inp.pacer_s)
+    pacer_t = inp.pacer[PACER.time_s]
+    pacer_s = inp.pacer[PACER.distance_m]
+    if p[X.has_pacer] > 0.5 and t <= pacer_t[-1]:
+        s_p = _interp(t, pacer_t, pacer_s)
+        v_p = _interp(t + 0.5, pacer_t, pacer_s) - _interp(t - 0.5, pacer_t, pacer_s)
         gap = s_p - y[S]
         if gap < PACER_DROP_GAP_M:
             target = max(v_p + gap / PACER_CATCH_S, 0.0)
@@ -530,12 +534,13 @@ def scheduled_command(t, y, inp, body, b):
     target RPE, the perceptually acceptable speed for it; in a part with a target pace,
     that pace (grade-adjusted: its flat-equivalent metabolic speed)."""
     p = inp.scalars
-    j = np.searchsorted(inp.schedule_end_s, t, side="right")
-    if j >= inp.schedule_end_s.size:
-        j = inp.schedule_end_s.size - 1
-    target_rpe = inp.schedule_rpe[j]
+    end_s = inp.schedule[SCHEDULE.end_s]
+    j = np.searchsorted(end_s, t, side="right")
+    if j >= end_s.size:
+        j = end_s.size - 1
+    target_rpe = inp.schedule[SCHEDULE.rpe, j]
     if math.isnan(target_rpe):
-        e_cmd = metabolic_speed(inp.schedule_speed_mps[j], 0.0, body.headwind_mps,
+        e_cmd = metabolic_speed(inp.schedule[SCHEDULE.speed_mps, j], 0.0, body.headwind_mps,
                                 p[X.air_cost_s2_m2])
         template = p[X.template_end_rpe]
         e_p = math.inf
@@ -598,5 +603,6 @@ def evaluate(t, y, inp, dy, aux):
 
 __all__ = [
     "STATE_NAMES", "AUX_NAMES", "N_STATE", "N_AUX", "SCENARIO_SCALARS", "SCALAR_NAMES",
-    "INPUT_FIELDS", "X", "Inputs", "pack", "initial_state", "evaluate",
+    "INPUT_FIELDS", "ROWS", "X", "COURSE", "AIR", "PACER", "SCHEDULE", "Inputs", "pack",
+    "initial_state", "evaluate",
 ]

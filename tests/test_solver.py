@@ -139,3 +139,6 @@ def test_the_packed_inputs_are_named_from_their_tables():
     assert p[X.imposed_speed_mps] == 5.0 and p[X.imposed_grade] == 0.02
     assert math.isnan(p[X.target_distance_m])
     assert p[X.ends_on_exhaustion] == 1.0 and p[X.ends_on_distance] == 0.0
+    for name, rows in model.ROWS:
+        assert getattr(inputs, name).shape[0] == len(rows), name
+    assert inputs.air[model.AIR.temperature_c, 0] == 20.0
