@@ -183,6 +183,7 @@ INPUT_FIELDS = (
     ("pacer", "the pacer's run (rows: PACER)"),
     ("breaks", "times the integrator lands on: feedback changes, schedule ends [s]"),
     ("schedule", "the protocol's schedule by part (rows: SCHEDULE)"),
+    ("markers", "the km markers, from a first one at 0 (rows: MARKERS)"),
 )
 #: Rows of the 2-D inputs: (input, (row name, meaning [unit]), ...).
 ROWS = (
@@ -194,12 +195,14 @@ ROWS = (
     ("schedule", (("end_s", "end of each part [s]"),
                   ("rpe", "its target RPE [CR10]; NaN: a target speed"),
                   ("speed_mps", "its target speed [m/s]; NaN: a target RPE"))),
+    ("markers", (("true_m", "where each marker stands [m]"),
+                 ("told_m", "the distance it says [m]"))),
 )
 _ROW_NAMES = {name: tuple(r for r, _ in rows) for name, rows in ROWS}
 #: Row positions by name, read by the compiled code as constants: ``inp.air[AIR.vapour_kpa]``.
-COURSE, AIR, PACER, SCHEDULE = (
+COURSE, AIR, PACER, SCHEDULE, MARKERS = (
     namedtuple(f"{name.title()}Rows", _ROW_NAMES[name])(*range(len(_ROW_NAMES[name])))
-    for name in ("course", "air", "pacer", "schedule"))
+    for name in ("course", "air", "pacer", "schedule", "markers"))
 Inputs = namedtuple("Inputs", [n for n, _ in INPUT_FIELDS])
 
 # feedback table columns, by channel name
@@ -278,6 +281,7 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     # numba compile another signature
     pacer_rows = np.zeros((2, 1)) if pacer is None else np.array(pacer, dtype=float)
     end_s, rpe, speed = protocol.schedule()
+    markers = np.concatenate([[0.0], feedback.km_markers_m])
     # the air's vapour pressure [kPa], from relative humidity and air temperature
     vapour = [rh * saturation_vapour_pressure_kpa(tc) for tc, rh in env[:, 1:3]]
     return Inputs(
@@ -289,6 +293,7 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
         pacer=np.ascontiguousarray(pacer_rows),
         breaks=np.concatenate([fb_t, end_s[:-1]]),
         schedule=np.array([end_s, rpe, speed], dtype=float),
+        markers=np.array([markers, 1000.0 * np.arange(markers.size)], dtype=float),
     )
 
 
@@ -401,10 +406,24 @@ def body_rates(t, y, inp, dy):
 
 # ---- the brain: beliefs only ---------------------------------------------------------------
 @inlined
-def beliefs(y, p, fb_v, k, body):
+def displayed_distance_m(y, inp, k):
+    """The distance the runner believes done [m]: the integral of the displayed speed, or,
+    with km markers, what the last marker passed says plus the displayed distance since it
+    (the true distance since it times the displayed-distance scale)."""
+    true_m = inp.markers[MARKERS.true_m]
+    if true_m.size == 1:
+        return y[SD]
+    i = np.searchsorted(true_m, y[S], side="right") - 1
+    return inp.markers[MARKERS.told_m, i] + inp.fb_v[k, FB_SCALE] * (y[S] - true_m[i])
+
+
+@inlined
+def beliefs(y, inp, k, body):
     """What the governor believes (a :class:`Beliefs`): its critical speed and D' (biased
     low by naivety), its reserve (sensed through afferents), the told air and the displayed
-    core temperature, the displayed distance and the perceived elapsed time."""
+    core temperature, the distance it believes done and the perceived elapsed time."""
+    p = inp.scalars
+    fb_v = inp.fb_v
     nv = p[X.naivety]
     d0 = p[X.d_prime_m]
     d0_hat = d0 * (1.0 - p[X.naive_estimate_bias] * nv)
@@ -415,7 +434,7 @@ def beliefs(y, p, fb_v, k, body):
         believed_reserve_m(body.reserve_m, d0, d0_hat, p[X.afferent_gain]),
         told_c,
         y[TC] + fb_v[k, FB_OFFSET],
-        y[SD],
+        displayed_distance_m(y, inp, k),
         y[TP],
     )
 
@@ -563,7 +582,7 @@ def evaluate(t, y, inp, dy, aux):
     # the belief states integrate what the runner is told
     dy[SD] = inp.fb_v[k, FB_SCALE] * body.v_mps
     dy[TP] = inp.fb_v[k, FB_CLOCK]
-    b = beliefs(y, p, inp.fb_v, k, body)
+    b = beliefs(y, inp, k, body)
     rule = int(p[X.rule])
     if rule == MAXIMAL:
         d = maximal_command(t, y, inp, k, body, b)
@@ -603,6 +622,7 @@ def evaluate(t, y, inp, dy, aux):
 
 __all__ = [
     "STATE_NAMES", "AUX_NAMES", "N_STATE", "N_AUX", "SCENARIO_SCALARS", "SCALAR_NAMES",
-    "INPUT_FIELDS", "ROWS", "X", "COURSE", "AIR", "PACER", "SCHEDULE", "Inputs", "pack",
+    "INPUT_FIELDS", "ROWS", "X", "COURSE", "AIR", "PACER", "SCHEDULE", "MARKERS", "Inputs",
+    "pack",
     "initial_state", "evaluate",
 ]

@@ -317,6 +317,12 @@ CHANNELS: tuple[Channel, ...] = (
             sweep=Sweep("pacer_factor", "pacer", "×", 1.0, 0.95, 1.1, 0.01, 1.02,
                         "speed of a pacer believed to be the runner's best / that best "
                         "(Stone 2012: 1.02, 1.05); the truth is no pacer")),
+    Channel("km_markers_m", "m", (), 1.0, 500_000.0, form="positions",
+            protocols=_protocols("Race"), changeable=False, flag="--km-markers",
+            metavar="METRES",
+            help="races: the true positions [m] of the markers that say 1 km, 2 km, ...: "
+                 "passing marker k the runner believes k km are done, and judges the "
+                 "distance since from the displayed speed"),
 )
 CHANNEL = {c.name: c for c in CHANNELS}
 #: Channels with one number per feedback row (flags as 1/0, None as NaN), in the column
@@ -351,6 +357,11 @@ class Feedback:
     pacer_factor
         A pacer the runner believes matches their best, actually running at this factor of
         the runner's best speed (1.02: 2 % faster). None: no pacer. Races only.
+    km_markers_m
+        True positions [m] of split markers that say "1 km", "2 km", ...; empty: the
+        displayed distance is the only distance feedback. Passing marker ``k`` the runner
+        believes ``k`` km are done, then judges the distance since from the displayed
+        speed (Albertus et al. 2005 misplaced them). Races only; set at the start.
     changes
         ``((time_s, {field: value}), ...)``: from ``time_s`` on, these fields take new values
         (e.g. told 10 min, then another 10: ``((600, {"believed_duration_s": 1200}),)``).
@@ -364,6 +375,7 @@ class Feedback:
     told_temperature_c: float | None = None
     core_temp_offset_c: float = 0.0
     pacer_factor: float | None = None
+    km_markers_m: tuple[float, ...] = ()
     changes: tuple[tuple[float, Mapping[str, Any]], ...] = field(default=())
 
     def __post_init__(self) -> None:

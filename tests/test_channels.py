@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import governor as gv
@@ -22,7 +23,8 @@ PROTOCOLS = (gv.Race(3000.0), gv.TimeTrial(600.0), gv.TimeToExhaustion(5.0),
 #: A value away from the truth for each channel, inside its bounds.
 DECEPTION = {"distance_scale": 1.05, "believed_distance_m": 3300.0,
              "believed_duration_s": 700.0, "endpoint_known": False, "clock_rate": 1.1,
-             "told_temperature_c": 12.0, "core_temp_offset_c": -0.3, "pacer_factor": 1.02}
+             "told_temperature_c": 12.0, "core_temp_offset_c": -0.3, "pacer_factor": 1.02,
+             "km_markers_m": (950.0, 2100.0)}
 
 
 def test_every_channel_is_a_feedback_field_with_its_truth_as_default():
@@ -46,7 +48,7 @@ def test_feedback_refuses_values_outside_the_declared_bounds(name):
 
 def test_a_channel_set_at_the_start_cannot_change_mid_effort():
     fixed = [c.name for c in CHANNELS if not c.changeable]
-    assert fixed == ["pacer_factor"]
+    assert fixed == ["pacer_factor", "km_markers_m"]
     with pytest.raises(ValueError, match="cannot change pacer_factor"):
         gv.Feedback(changes=((60.0, {"pacer_factor": 1.02}),))
 
@@ -136,3 +138,47 @@ def test_the_project_cites_only_what_its_users_have():
                 assert marker not in text, f"{path.relative_to(ROOT)} cites {marker}"
     for doc in ("model.md", "targets.md"):
         assert (ROOT / "docs" / doc).is_file()
+
+
+# -- km markers ------------------------------------------------------------------------------
+def test_passing_a_misplaced_km_marker_resets_the_believed_distance_to_its_label():
+    """Markers 50 m short for 5 km, then 50 m long: passing marker k at true x_k, the runner
+    believes 1000 k m are done, and between markers adds the distance run since."""
+    markers = tuple(float(x) for x in np.cumsum([950.0] * 5 + [1050.0] * 5))
+    sim = gv.simulate(gv.TRAINED, gv.Race(10000.0), feedback=gv.Feedback(km_markers_m=markers))
+    s = sim.column("distance_m")
+    remaining = sim.column("believed_remaining_distance_m")
+    for k, x in enumerate(markers[:-1], start=1):
+        after = np.flatnonzero((s >= x) & (s < x + 200.0))
+        assert after.size
+        believed_done = 1000.0 * k + (s[after] - x)
+        np.testing.assert_allclose(remaining[after], 10000.0 - believed_done, rtol=1e-12)
+    before = np.flatnonzero(s < markers[0])
+    np.testing.assert_allclose(remaining[before], 10000.0 - s[before], rtol=1e-12)
+    # ahead of the truth by 50 m after the first marker, by 250 m after the fifth
+    i = np.flatnonzero(s >= markers[4])[0]
+    assert (10000.0 - s[i]) - remaining[i] == pytest.approx(250.0, abs=1e-6)
+
+
+def test_km_markers_that_cancel_change_a_race_little_and_truthful_markers_nothing():
+    truth = gv.simulate(gv.TRAINED, gv.Race(10000.0))
+    exact = gv.simulate(gv.TRAINED, gv.Race(10000.0),
+                        feedback=gv.Feedback(km_markers_m=tuple(1000.0 * np.arange(1, 11))))
+    assert exact.finish_time_s == pytest.approx(truth.finish_time_s, rel=1e-9)
+    markers = tuple(float(x) for x in np.cumsum([950.0] * 5 + [1050.0] * 5))
+    misplaced = gv.simulate(gv.TRAINED, gv.Race(10000.0),
+                            feedback=gv.Feedback(km_markers_m=markers))
+    assert abs(misplaced.finish_time_s / truth.finish_time_s - 1.0) < 0.01
+
+
+def test_km_markers_are_checked_against_their_declaration():
+    with pytest.raises(ValueError, match="km_markers_m must strictly increase"):
+        gv.Feedback(km_markers_m=(1000.0, 900.0))
+    with pytest.raises(ValueError, match="km_markers_m"):
+        gv.Feedback(km_markers_m=(0.0, 1000.0))
+    with pytest.raises(ValueError, match="Feedback.km_markers_m applies to a Race only"):
+        gv.simulate(gv.TRAINED, gv.TimeTrial(600.0),
+                    feedback=gv.Feedback(km_markers_m=(1000.0,)))
+    parser = cli.build_parser()
+    args = parser.parse_args(["simulate", "--race", "3000", "--km-markers", "950", "2000"])
+    assert cli._feedback_from(args) == gv.Feedback(km_markers_m=(950.0, 2000.0))

@@ -25,6 +25,8 @@ AGREEMENT_CASES = {
     "race_pacer": (gv.Race(2000.0), dict(feedback=gv.Feedback(pacer_factor=1.02))),
     "race_deceived": (gv.Race(4000.0), dict(feedback=gv.Feedback(
         distance_scale=1.05, endpoint_known=False, told_temperature_c=10.0))),
+    "race_km_markers": (gv.Race(3000.0), dict(feedback=gv.Feedback(
+        km_markers_m=(900.0, 2050.0)))),
     "time_trial": (gv.TimeTrial(900.0), dict(environment=gv.Environment(28.0, 0.5))),
     "time_trial_changes": (gv.TimeTrial(900.0), dict(feedback=gv.Feedback(
         believed_duration_s=600.0, changes=((400.0, {"believed_duration_s": 900.0}),)))),
