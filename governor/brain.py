@@ -140,8 +140,8 @@ def thermal_feasible_speed_from_conductances(
 
     It inverts the end forecast ``Tss(e)(1 - x) + Tc x`` for the steady state ``Tss``. A
     core already above the target is held, not cooled: the target becomes the present
-    core temperature. The largest heat ``H`` whose steady state stays at or below the target steady state
-    ``T`` is the smallest over the pieces of the balance of
+    core temperature. The largest heat ``H`` whose steady state stays at or below the
+    target steady state ``T`` is the smallest over the pieces of the balance of
     :func:`governor.physiology.thermal.steady_core_limited_c`, each
     ``H = [A h_dry (T - Ta) + E(T)] / (1 + (A h_dry + dE/dTsk)/K)``, with the humidity
     piece and the no-evaporation piece combined by their maximum.

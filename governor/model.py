@@ -477,7 +477,8 @@ def maximal_command(t, y, inp, k, body, b):
     mean_core, e_t = heat_plan(
         heat_guess, b.core_shown_c, y[TSK], body.sweating_factor, conductance, b.told_air_c,
         body.vapour_kpa, v_guess, v, body.headwind_mps, rem_s, p[X.core_temp_limit_c],
-        p[X.thermal_margin_c], mass, p[X.surface_area_m2], p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
+        p[X.thermal_margin_c], mass, p[X.surface_area_m2], p[X.sweat_gain_w_m2_k],
+        p[X.clothing_clo])
     plan_core = (1.0 - w) * b.core_shown_c + w * mean_core
     plan_load = y[L] + w * 0.5 * rem_s * (e_guess / p[X.critical_speed_mps]) / 3600.0
     # heat and load are sensed through afferents: a lower gain under-senses their cost

@@ -357,9 +357,10 @@ RECREATIONAL = Params(
 TRAINED = Params()
 
 #: An elite distance runner: CS 6.3 m/s and D' 290 m give a 5000 m near 12:45 and a
-#: 10 000 m near 26:30 with the governor's margins; light and small (57 kg, 1.70 m); durable and
-#: well heat-adapted. Values chosen to match the record races in ``governor/data/races`` (12:35-12:37
-#: 5000 m, 2:01:39 marathon), not measured on one athlete.
+#: 10 000 m near 26:30 with the governor's margins; light and small (57 kg, 1.70 m); durable
+#: and well heat-adapted. Values chosen to match the record races in
+#: ``governor/data/races`` (12:35-12:37 5000 m, 2:01:39 marathon), not measured on one
+#: athlete.
 ELITE = Params(
     critical_speed_mps=6.3,
     d_prime_m=290.0,

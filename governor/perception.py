@@ -1,9 +1,9 @@
 """Perceived exertion from afferent signals, on the Borg CR10 scale (0-10).
 
 Perceived exertion ``P`` relaxes toward an afferent drive with a time constant of tens of
-seconds (``docs/model.md``, Perception). The drive is built from relative intensity, depletion of the reserve,
-core and skin temperature, scaled by an afferent gain (below 1: afferent blockade), plus any
-mental-fatigue offset.
+seconds (``docs/model.md``, Perception). The drive is built from relative intensity,
+depletion of the reserve, core and skin temperature, scaled by an afferent gain (below 1:
+afferent blockade), plus any mental-fatigue offset.
 
 References
 ----------

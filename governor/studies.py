@@ -44,9 +44,9 @@ from __future__ import annotations
 
 import math
 import re
-from importlib import resources
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +56,6 @@ from governor.params import ELITE, TRAINED, Params
 from governor.scenario import CHANNELS as FEEDBACK_CHANNELS
 from governor.scenario import Environment, Feedback, Modifiers, Race, Sweep, TimeTrial
 from governor.simulate import Simulation, simulate
-
 
 #: Folder of the published race splits, installed with the package
 #: (``governor/data/races``: ``distance_m, elapsed_s`` after one comment line naming the

@@ -78,7 +78,8 @@ def test_read_splits_rejects_bad_files_naming_them(tmp_path, text, reason):
 
 
 def test_transcriptions_match_the_shared_race_files():
-    """governor/data/races holds the published splits exactly as given (first line and source kept)."""
+    """governor/data/races holds the published splits exactly as given (first line and
+    source kept)."""
     if not SHARED_RACES.is_dir():
         pytest.skip(f"shared race files not at {SHARED_RACES}")
     shared = sorted(SHARED_RACES.glob("*.csv"))

@@ -6,9 +6,10 @@ any clothing by convection (growing with air speed), radiation and sweat evapora
 by humidity; the breath carries a little away from the core.
 
 The governor forecasts (:func:`governor.brain.heat_plan`) with the same balance made
-piecewise linear (:func:`steady_core_limited_c`): evaporation is regulatory sweating, at most what the
-glands can give and what humid air can take from the skin (that limit linearised about the
-present skin temperature), so in humid heat it expects what the body will do.
+piecewise linear (:func:`steady_core_limited_c`): evaporation is regulatory sweating, at
+most what the glands can give and what humid air can take from the skin (that limit
+linearised about the present skin temperature), so in humid heat it expects what the body
+will do.
 Past the critical thermal maximum (:data:`CRITICAL_CORE_C`) the integrators end an effort.
 
 Temperatures [degC], powers [W], areas [m^2], vapour pressures [kPa].
