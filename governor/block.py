@@ -86,17 +86,12 @@ from governor.scenario import (
     Course,
     Environment,
     Feedback,
-    FixedRPE,
     Modifiers,
-    Race,
-    TimeToExhaustion,
-    TimeTrial,
-    Training,
 )
 from governor.simulate import PROTOCOL_TYPES, Simulation, simulate
 
 #: Protocols that are maximal efforts, and so add to the experience of their effort.
-MAXIMAL_PROTOCOLS = (Race, TimeTrial, TimeToExhaustion)
+MAXIMAL_PROTOCOLS = tuple(t for t in PROTOCOL_TYPES if t.maximal)
 #: Largest fractional change of critical speed the impulse-response model may make [-].
 MAX_CS_CHANGE = 0.3
 #: Limits of :class:`Modifiers` ``mental_fatigue`` [CR10]; the day's offset is clipped to them.
@@ -234,8 +229,9 @@ class Session:
     def __post_init__(self) -> None:
         if not isinstance(self.protocol, PROTOCOL_TYPES):
             raise ValueError(
-                "Session.protocol must be one of Race, TimeTrial, TimeToExhaustion, FixedRPE, "
-                f"Training; got {type(self.protocol).__name__}"
+                f"Session.protocol must be one of "
+                f"{', '.join(t.__name__ for t in PROTOCOL_TYPES)}; "
+                f"got {type(self.protocol).__name__}"
             )
         for obj, cls, name in ((self.course, Course, "course"),
                                (self.environment, Environment, "environment"),
@@ -251,24 +247,16 @@ class Session:
     @property
     def maximal(self) -> bool:
         """True for a maximal effort (race, time trial, time to exhaustion)."""
-        return isinstance(self.protocol, MAXIMAL_PROTOCOLS)
+        return self.protocol.maximal
 
 
 def effort_label(protocol) -> str:
     """The default effort label of a protocol: its kind and length, e.g. ``"Race 4000 m"``,
     ``"TimeTrial 1800 s"``, ``"TimeToExhaustion 5.5 m/s"``, ``"FixedRPE 6"``,
     ``"Training"``."""
-    if isinstance(protocol, Race):
-        return f"Race {protocol.distance_m:g} m"
-    if isinstance(protocol, TimeTrial):
-        return f"TimeTrial {protocol.duration_s:g} s"
-    if isinstance(protocol, TimeToExhaustion):
-        return f"TimeToExhaustion {protocol.speed_mps:g} m/s"
-    if isinstance(protocol, FixedRPE):
-        return f"FixedRPE {protocol.rpe:g}"
-    if isinstance(protocol, Training):
-        return "Training"
-    raise ValueError(f"not a protocol: {type(protocol).__name__}")
+    if not isinstance(protocol, PROTOCOL_TYPES):
+        raise ValueError(f"not a protocol: {type(protocol).__name__}")
+    return protocol.label
 
 
 # ----------------------------------------------------------------------------------------

@@ -54,14 +54,6 @@ def _format_value(key: str, value: object) -> str:
     return f"{value:.2f}"
 
 
-def _describe_protocol(protocol) -> str:
-    if isinstance(protocol, gv.Race):
-        return f"race of {protocol.distance_m:g} m"
-    if isinstance(protocol, gv.TimeTrial):
-        return f"time trial of {protocol.duration_s:g} s"
-    return f"time to exhaustion at {protocol.speed_mps:g} m/s"
-
-
 def _describe_feedback(feedback: gv.Feedback) -> str:
     """The fields of ``feedback`` that differ from the truth, as ``name=value``."""
     truth = gv.Feedback()
@@ -228,7 +220,7 @@ def _simulate(args: argparse.Namespace) -> int:
     sim = gv.simulate(params, protocol, environment=environment, feedback=feedback,
                       modifiers=modifiers)
 
-    print(f"{args.set} runner, {_describe_protocol(protocol)}, {args.temperature:g} °C, "
+    print(f"{args.set} runner, {protocol.description}, {args.temperature:g} °C, "
           f"relative humidity {args.humidity:g}; feedback: {_describe_feedback(feedback)}")
     if modifiers != gv.Modifiers():
         print(f"modifiers: {modifiers}")

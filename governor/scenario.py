@@ -500,6 +500,18 @@ class _Protocol:
 
     rule: int
     ends: tuple[str, ...]
+    #: A maximal effort: the runner goes as hard as the governor allows, or until it stops.
+    maximal: bool = False
+
+    @property
+    def label(self) -> str:
+        """Short name and length, e.g. ``"Race 4000 m"``."""
+        return type(self).__name__
+
+    @property
+    def description(self) -> str:
+        """In words, e.g. ``"race of 4000 m"``."""
+        return self.label
 
     @property
     def limit_s(self) -> float:
@@ -545,6 +557,15 @@ class Race(_Protocol):
     time_limit_s: float | None = None
     rule = MAXIMAL
     ends = ("distance",)
+    maximal = True
+
+    @property
+    def label(self) -> str:
+        return f"Race {self.distance_m:g} m"
+
+    @property
+    def description(self) -> str:
+        return f"race of {self.distance_m:g} m"
 
     def __post_init__(self) -> None:
         _finite("Race.distance_m", self.distance_m, 10.0, 500_000.0)
@@ -566,6 +587,15 @@ class TimeTrial(_Protocol):
     duration_s: float
     rule = MAXIMAL
     ends = ("duration",)
+    maximal = True
+
+    @property
+    def label(self) -> str:
+        return f"TimeTrial {self.duration_s:g} s"
+
+    @property
+    def description(self) -> str:
+        return f"time trial of {self.duration_s:g} s"
 
     def __post_init__(self) -> None:
         _finite("TimeTrial.duration_s", self.duration_s, 10.0, 172_800.0)
@@ -589,6 +619,16 @@ class TimeToExhaustion(_Protocol):
     time_limit_s: float = 4 * 3600.0
     rule = IMPOSED
     ends = ("exhaustion", "tolerance")
+    maximal = True
+
+    @property
+    def label(self) -> str:
+        return f"TimeToExhaustion {self.speed_mps:g} m/s"
+
+    @property
+    def description(self) -> str:
+        grade = f" on a {100 * self.grade:g} % grade" if self.grade else ""
+        return f"time to exhaustion at {self.speed_mps:g} m/s{grade}"
 
     def __post_init__(self) -> None:
         _finite("TimeToExhaustion.speed_mps", self.speed_mps, 0.5, 12.0)
@@ -616,6 +656,14 @@ class FixedRPE(_Protocol):
     settle_s: float = 120.0
     rule = SCHEDULED
     ends = ("duration", "speed_floor")
+
+    @property
+    def label(self) -> str:
+        return f"FixedRPE {self.rpe:g}"
+
+    @property
+    def description(self) -> str:
+        return f"RPE clamp at {self.rpe:g} for {self.duration_s:g} s"
 
     def __post_init__(self) -> None:
         _finite("FixedRPE.rpe", self.rpe, 0.5, 10.0)
@@ -672,6 +720,10 @@ class Training(_Protocol):
     segments: tuple[Segment, ...]
     rule = SCHEDULED
     ends = ("duration",)
+
+    @property
+    def description(self) -> str:
+        return f"training session of {len(self.segments)} part(s), {self.limit_s:g} s"
 
     def __post_init__(self) -> None:
         segs = tuple(self.segments)

@@ -97,3 +97,29 @@ def test_protocol_validation():
         gv.FixedRPE(5.0, duration_s=60.0, settle_s=120.0)
     with pytest.raises(ValueError, match="solver"):
         gv.simulate(gv.TRAINED, gv.Race(1000), solver="euler")
+
+
+def test_each_protocol_carries_its_rule_its_endings_and_its_words():
+    from governor.scenario import END_RULES, IMPOSED, MAXIMAL, SCHEDULED
+    from governor.simulate import PROTOCOL_TYPES
+
+    examples = {gv.Race: gv.Race(5000.0), gv.TimeTrial: gv.TimeTrial(600.0),
+                gv.TimeToExhaustion: gv.TimeToExhaustion(5.0, grade=0.02),
+                gv.FixedRPE: gv.FixedRPE(6.0), gv.Training: gv.Training.steady(600.0,
+                                                                             target_rpe=3.0)}
+    assert set(examples) == set(PROTOCOL_TYPES)
+    rules = {gv.Race: MAXIMAL, gv.TimeTrial: MAXIMAL, gv.TimeToExhaustion: IMPOSED,
+             gv.FixedRPE: SCHEDULED, gv.Training: SCHEDULED}
+    for cls, protocol in examples.items():
+        assert protocol.rule == rules[cls]
+        assert protocol.ends and set(protocol.ends) <= set(END_RULES)
+        packed = protocol.packed()
+        assert packed["limit_s"] == protocol.limit_s
+        # an effort that ends by itself when its time is up, and only then
+        assert (packed["natural_end_s"] == protocol.limit_s) == ("duration" in protocol.ends)
+        assert protocol.maximal == (cls in (gv.Race, gv.TimeTrial, gv.TimeToExhaustion))
+    assert examples[gv.TimeToExhaustion].description == \
+        "time to exhaustion at 5 m/s on a 2 % grade"
+    assert examples[gv.Race].label == "Race 5000 m"
+    with pytest.raises(ValueError, match="FixedRPE needs the governor"):
+        gv.simulate(gv.TRAINED, gv.FixedRPE(6.0), modifiers=gv.Modifiers(governor=False))
