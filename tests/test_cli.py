@@ -155,3 +155,14 @@ def test_python_dash_m():
                           text=True, timeout=120)
     assert done.returncode == 0
     assert "governor" in done.stdout
+
+
+def test_output_piped_to_a_reader_that_stops_early_ends_quietly():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        f"{sys.executable} -m governor simulate --race 3000 | head -n 1", shell=True,
+        capture_output=True, text=True, timeout=300)
+    assert done.stdout.startswith("trained runner, race of 3000 m")
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
