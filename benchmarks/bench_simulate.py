@@ -54,7 +54,10 @@ from governor import model, solver
 protocol, params = gv.Race(10000.0), gv.TRAINED
 inputs = model.pack(params, protocol, gv.Course(), gv.Environment(), gv.Feedback(),
                     gv.Modifiers(), None)
-y0 = model.initial_state(params, gv.Environment())
+if "inputs" in inspect.signature(model.initial_state).parameters:
+    y0 = model.initial_state(params, gv.Environment(), inputs)
+else:  # before the plan's expected total was a state
+    y0 = model.initial_state(params, gv.Environment())
 if "args" in inspect.signature(solver.run_compiled).parameters:  # before the reshaping
     run = lambda: solver.run_compiled(y0, 1.0, protocol.limit_s, math.inf, 0.0, 0.0, inputs)
 else:

@@ -30,6 +30,13 @@ de Koning JJ, Foster C, Bakkum A, et al. (2011). Regulation of pacing strategy d
 competition. PLoS ONE 6:e15863.
 Mauger AR, Jones AM, Williams CA (2009). Influence of feedback and prior experience on pacing
 during a 4-km cycle time trial. Med Sci Sports Exerc 41:451-458.
+Ulmer HV (1996). Concept of an extracellular regulation of muscular metabolic rate during
+heavy exercise in humans by psychophysiological feedback. Experientia 52:416-420.
+St Clair Gibson A, Lambert EV, Rauch LHG, et al. (2006). The role of information processing
+between the brain and peripheral physiological systems in pacing and perception of effort.
+Sports Med 36:705-722.
+Grondin S (2010). Timing and time perception: a review of recent behavioral and neuroscience
+findings and theoretical directions. Atten Percept Psychophys 72:561-582.
 Maughan RJ, Otani H, Watson P (2012). Influence of relative humidity on prolonged exercise
 capacity in a warm environment. Eur J Appl Physiol 112:2313-2321 (at 30 degC, exercise time
 fell from 68 to 46 min as humidity rose from 24 to 80 %).
@@ -77,6 +84,37 @@ def believed_reserve_m(
     under-senses how much is spent.
     """
     return believed_d_prime_m * max(1.0 - afferent_gain * (1.0 - reserve_m / d_prime_m), 0.0)
+
+
+@jit
+def normal_cdf(z: float) -> float:
+    """Standard normal cumulative distribution [-]."""
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+@jit
+def expected_remaining(done: float, median_total: float, log_sd: float) -> float:
+    """What the governor expects to remain of an effort whose total it believes to be
+    lognormal with median ``median_total`` and log-sd ``log_sd``, given that ``done`` is
+    behind it and it has not ended: ``E[L - d | L > d]``, in the units of the total (m or s).
+
+    ``E[L | L > d] = m exp(s^2/2) Phi(s - z) / Phi(-z)`` with ``z = ln(d/m)/s``. With
+    ``log_sd`` 0 (the end is known) it is ``median_total - done``. With an unknown end it
+    never reaches zero: past the median, an effort that has not ended is believed to go on
+    (for ``d >> m`` the expectation is about ``s d / z``), so a reserve held for the end is
+    never released for an end the runner cannot see (Ulmer 1996; St Clair Gibson et al.
+    2006).
+    """
+    if log_sd <= 0.0:
+        return median_total - done
+    if done <= 0.0:
+        return median_total * math.exp(0.5 * log_sd * log_sd)
+    z = (math.log(done) - math.log(median_total)) / log_sd
+    tail = normal_cdf(-z)
+    if tail < 1e-300:
+        return done * log_sd / z
+    beyond = median_total * math.exp(0.5 * log_sd * log_sd) * normal_cdf(log_sd - z)
+    return max(beyond / tail - done, 0.0)
 
 
 @jit

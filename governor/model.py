@@ -32,6 +32,7 @@ from numba import njit
 from governor._jit import inlined, jit
 from governor.brain import (
     believed_reserve_m,
+    expected_remaining,
     hazard_score,
     heat_plan,
     naivety,
@@ -44,7 +45,13 @@ from governor.brain import (
     template_start_rpe,
 )
 from governor.params import Params
-from governor.perception import afferent_drive_cr10, rpe_rate_per_s
+from governor.perception import (
+    afferent_drive_cr10,
+    expectation_rate_per_s,
+    external_feedback_cr10,
+    perceived_drive_cr10,
+    rpe_rate_per_s,
+)
 from governor.physiology.energetics import (
     FLAT_COST_J_PER_KG_M,
     air_cost_coefficient,
@@ -99,9 +106,10 @@ STATE_NAMES = (
     "work_h",             # L    durability load: hours of work at CS
     "displayed_distance_m",  # belief: integral of displayed speed
     "believed_elapsed_s",    # belief: perceived clock
+    "expected_total",        # belief: the total (m or s) the plan was made for
 )
 N_STATE = len(STATE_NAMES)
-S, R, D, TC, TSK, P, HR, L, SD, TP = range(N_STATE)
+S, R, D, TC, TSK, P, HR, L, SD, TP, XE = range(N_STATE)
 
 # ---- observed quantities (one row per time) ---------------------------------------------
 AUX_NAMES = (
@@ -130,11 +138,14 @@ AUX_NAMES = (
     "pacer_gap_m",
     "exhaustion_margin_mps",
     "tolerance_margin_rpe",
+    "believed_total",
+    "afferent_drive_rpe",
+    "perceived_drive_rpe",
 )
 N_AUX = len(AUX_NAMES)
 (A_REC, A_V, A_E, A_RMAX, A_CSEFF, A_GRADE, A_AIRT, A_BREMD, A_BREMT, A_TOLD, A_CORESHOWN, A_DHAT,
  A_DSAFE, A_FRAC, A_TEMPLATE, A_HAZARD, A_ED, A_ET, A_EP, A_CMD, A_CSPLAN, A_EVAP, A_GAP,
- A_EXMARGIN, A_TOLMARGIN) = range(N_AUX)
+ A_EXMARGIN, A_TOLMARGIN, A_BTOTAL, A_AFFERENT, A_DRIVE) = range(N_AUX)
 
 # ---- packed inputs -----------------------------------------------------------------------
 #: The scalars a scenario packs beside the runner's parameters: (name, unit, meaning). The
@@ -222,7 +233,7 @@ Body = namedtuple("Body", (
     "recruitment", "e_mps", "v_mps", "evaporation_w", "sweating_factor", "drive_rpe"))
 Beliefs = namedtuple("Beliefs", (
     "cs_mps", "d_prime_m", "reserve_m", "told_air_c", "core_shown_c", "displayed_m",
-    "elapsed_s"))
+    "elapsed_s", "total", "drive_rpe"))
 Decision = namedtuple("Decision", (
     "command_mps", "remaining_m", "remaining_s", "fraction_done", "template_rpe",
     "safety_reserve_m", "reserve_feasible_mps", "thermal_feasible_mps", "perceptual_mps",
@@ -244,6 +255,21 @@ def believed_total(p, fb_v, k):
         return total, total / (p[X.critical_speed_mps] * (1.0 - p[X.naive_estimate_bias] * naive))
     total = (p[X.set_duration_s] if math.isnan(fb_v[k, FB_BDUR]) else fb_v[k, FB_BDUR]) * hedge
     return total, total
+
+
+@jit
+def believed_total_now(p, fb_v, k):
+    """The total the runner is told with feedback row ``k`` in force, for the external
+    feedback of perception: a maximal effort's believed total (:func:`believed_total`), an
+    imposed pace's told duration [s]; NaN when nothing is told (an open-ended effort, a
+    schedule)."""
+    rule = int(p[X.rule])
+    if rule == MAXIMAL:
+        total, _ = believed_total(p, fb_v, k)
+        return total
+    if rule == IMPOSED:
+        return fb_v[k, FB_BDUR]
+    return math.nan
 
 
 def pack(params: Params, protocol, course: Course, environment: Environment,
@@ -297,10 +323,13 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     )
 
 
-def initial_state(params: Params, environment: Environment) -> np.ndarray:
+def initial_state(params: Params, environment: Environment, inputs: Inputs) -> np.ndarray:
     """Resting state at the start line: full reserve, 37.0 degC core, skin between 33 degC
-    and the air, resting heart rate, nothing perceived yet."""
+    and the air, resting heart rate, nothing perceived yet, and the plan made for the total
+    the runner is told at the start (from the packed ``inputs``)."""
     y = np.zeros(N_STATE)
+    total = believed_total_now(inputs.scalars, inputs.fb_v, 0)
+    y[XE] = total if total > 0.0 else 0.0
     y[R] = 0.0
     y[D] = params.d_prime_m
     y[TC] = 37.0
@@ -345,8 +374,8 @@ def _grade_at(s: float, course_d: np.ndarray, course_g: np.ndarray) -> float:
 @inlined
 def body_rates(t, y, inp, dy):
     """The body's rates in the true world: write d(state)/dt of distance, reserve, core and
-    skin temperature, perceived exertion, heart rate and durability load into ``dy``, and
-    return what the brain senses and reads (a :class:`Body`)."""
+    skin temperature, heart rate and durability load into ``dy``, and return what the brain
+    senses and reads (a :class:`Body`, with the afferent drive of perceived exertion)."""
     p = inp.scalars
     if math.isnan(p[X.imposed_grade]):
         grade = _grade_at(y[S], inp.course[COURSE.distance_m], inp.course[COURSE.grade])
@@ -396,7 +425,6 @@ def body_rates(t, y, inp, dy):
     dy[D] = d_balance_rate_mps(e, reserve, d0, cs_eff)
     dy[TC] = d_core
     dy[TSK] = d_skin
-    dy[P] = rpe_rate_per_s(y[P], drive, p[X.rpe_tau_s])
     dy[HR] = heart_rate_rate_bpm_per_s(y[HR], hr_ss, p[X.heart_rate_tau_rise_s],
                                        p[X.heart_rate_tau_fall_s])
     dy[L] = e / cs / 3600.0
@@ -421,13 +449,18 @@ def displayed_distance_m(y, inp, k):
 def beliefs(y, inp, k, body):
     """What the governor believes (a :class:`Beliefs`): its critical speed and D' (biased
     low by naivety), its reserve (sensed through afferents), the told air and the displayed
-    core temperature, the distance it believes done and the perceived elapsed time."""
+    core temperature, the distance it believes done, the perceived elapsed time, the total
+    it is told, and the drive of perceived exertion: the afferent drive plus the external
+    feedback of that total against the one its plan expected."""
     p = inp.scalars
     fb_v = inp.fb_v
     nv = p[X.naivety]
     d0 = p[X.d_prime_m]
     d0_hat = d0 * (1.0 - p[X.naive_estimate_bias] * nv)
     told_c = body.air_c if math.isnan(fb_v[k, FB_TOLD]) else fb_v[k, FB_TOLD]
+    total = believed_total_now(p, fb_v, k)
+    drive = perceived_drive_cr10(
+        body.drive_rpe, external_feedback_cr10(total, y[XE], p[X.rpe_surprise_gain]))
     return Beliefs(
         p[X.critical_speed_mps] * (1.0 - p[X.naive_estimate_bias] * nv),
         d0_hat,
@@ -436,6 +469,8 @@ def beliefs(y, inp, k, body):
         y[TC] + fb_v[k, FB_OFFSET],
         displayed_distance_m(y, inp, k),
         y[TP],
+        total,
+        drive,
     )
 
 
@@ -457,17 +492,23 @@ def maximal_command(t, y, inp, k, body, b):
     w = p[X.heat_anticipation]
     gain = p[X.afferent_gain]
 
-    # what is left, as believed
+    # what is left, as believed: with the end unknown, a belief with uncertainty (the
+    # expected remainder of a lognormal total, given that it has not ended)
     total, _ = believed_total(p, fb_v, k)
     race = not math.isnan(p[X.target_distance_m])
-    if race:
-        rem_m = max(total - b.displayed_m, 1.0)
-        rem_s = rem_m / max(v, 0.5 * cs_hat)
-        frac = b.displayed_m / total
+    done = b.displayed_m if race else b.elapsed_s
+    if fb_v[k, FB_KNOWN] > 0.5:
+        left = total - done
+        frac = done / total
     else:
-        rem_s = max(total - b.elapsed_s, 1.0)
+        left = expected_remaining(done, total, p[X.endpoint_uncertainty])
+        frac = done / (done + left) if done + left > 0.0 else 0.0
+    if race:
+        rem_m = max(left, 1.0)
+        rem_s = rem_m / max(v, 0.5 * cs_hat)
+    else:
+        rem_s = max(left, 1.0)
         rem_m = rem_s * v
-        frac = b.elapsed_s / total
 
     # the governor's plan: CS lowered by the heat and the load it expects
     e_guess = max(e, cs_hat)
@@ -493,7 +534,7 @@ def maximal_command(t, y, inp, k, body, b):
     template = template_from_start(frac, fb_v[k, FB_TSTART], p[X.template_end_rpe])
     # the template limit acts on where perception is heading (the afferent drive), so it
     # anticipates the lag of perceived exertion and does not switch on and off
-    e_p = perceptual_speed(e, cs_hat, template, body.drive_rpe, p[X.template_gain],
+    e_p = perceptual_speed(e, cs_hat, template, b.drive_rpe, p[X.template_gain],
                            p[X.recruitment_tau_s])
     if p[X.governed] > 0.5:
         e_cmd = max(min(e_d, e_t, e_p), RACE_FLOOR_FRACTION * cs_hat)
@@ -565,7 +606,7 @@ def scheduled_command(t, y, inp, body, b):
         template = p[X.template_end_rpe]
         e_p = math.inf
     else:
-        e_cmd = perceptual_speed(body.e_mps, b.cs_mps, target_rpe, body.drive_rpe,
+        e_cmd = perceptual_speed(body.e_mps, b.cs_mps, target_rpe, b.drive_rpe,
                                  p[X.template_gain], p[X.recruitment_tau_s])
         template = target_rpe
         e_p = e_cmd
@@ -584,6 +625,8 @@ def evaluate(t, y, inp, dy, aux):
     dy[SD] = inp.fb_v[k, FB_SCALE] * body.v_mps
     dy[TP] = inp.fb_v[k, FB_CLOCK]
     b = beliefs(y, inp, k, body)
+    dy[P] = rpe_rate_per_s(y[P], b.drive_rpe, p[X.rpe_tau_s])
+    dy[XE] = expectation_rate_per_s(b.total, y[XE], p[X.expectation_tau_s])
     rule = int(p[X.rule])
     if rule == MAXIMAL:
         d = maximal_command(t, y, inp, k, body, b)
@@ -619,6 +662,9 @@ def evaluate(t, y, inp, dy, aux):
     aux[A_GAP] = d.pacer_gap_m
     aux[A_EXMARGIN] = d.exhaustion_margin_mps
     aux[A_TOLMARGIN] = d.tolerance_margin_rpe
+    aux[A_BTOTAL] = b.total
+    aux[A_AFFERENT] = body.drive_rpe
+    aux[A_DRIVE] = b.drive_rpe
 
 
 __all__ = [

@@ -213,6 +213,21 @@ class Params:
         20.0, "s", 2.0, 120.0, "time constant of perceived exertion",
         "our choice: perception follows the body within tens of seconds", "one_log",
     )
+    rpe_surprise_gain: float = _p(
+        1.0, "CR10", 0.0, 4.0,
+        "external-feedback term: perceived exertion added per unit of ln(believed total / "
+        "expected total) while a changed expectation is new (doubling it adds ~0.7 CR10)",
+        "our choice; direction and timing from Baden et al. 2005 and Eston et al. 2012 (RPE "
+        "rose within a minute at constant speed when a 10-min run became 20 min), size not "
+        "fitted", "experiment",
+    )
+    expectation_tau_s: float = _p(
+        120.0, "s", 10.0, 1800.0,
+        "time constant over which a changed believed total becomes the expected one, and "
+        "the surprise in perceived exertion fades",
+        "our choice: the new duration becomes the plan within minutes (Baden et al. 2005)",
+        "experiment",
+    )
     # --- the governor --------------------------------------------------------------------
     reserve_margin: float = _p(
         0.25, "-", 0.0, 0.6,
@@ -267,6 +282,13 @@ class Params:
         "extra length a naive runner budgets for when the endpoint is unknown (1 = twice as long)",
         "our choice, sized to the first blind trial of Mauger et al. 2009",
         "experiment",
+    )
+    endpoint_uncertainty: float = _p(
+        0.15, "-", 0.02, 0.5,
+        "log-sd of the believed total when the endpoint is unknown: the remaining distance "
+        "(or time) is a belief with this uncertainty, never a known number",
+        "Weber fraction of interval timing and of distance estimation, ~0.1-0.2 "
+        "(Grondin 2010); our choice within it", "experiment",
     )
     experience_trials: float = _p(
         1.0, "trials", 0.2, 10.0,

@@ -230,7 +230,7 @@ def simulate(
         extras["baseline_finish_time_s"] = baseline.finish_time_s
 
     inputs = pack(params, protocol, course, environment, feedback, modifiers, pacer)
-    y0 = initial_state(params, environment)
+    y0 = initial_state(params, environment, inputs)
     runner = run_compiled if solver == "compiled" else run_scipy
     t, y, aux, status = runner(y0, dt, inputs)
     if status == NUMERICAL_ERROR:

@@ -88,8 +88,11 @@ def test_random_valid_scenarios_stay_physiological(data):
     assert sim.finish_time_s <= protocol.limit_s + 1e-6
     values = tr.drop(columns=["pacer_gap_m", "pace_s_per_km", "reserve_feasible_mps",
                               "thermal_feasible_mps", "perceptual_mps",
-                              "believed_remaining_distance_m", "believed_remaining_s"])
+                              "believed_remaining_distance_m", "believed_remaining_s",
+                              "believed_total"])  # NaN: nothing is told (open-ended effort)
     assert np.isfinite(values.to_numpy()).all()
+    told = tr["believed_total"].to_numpy()
+    assert np.all(np.isnan(told) | (told > 0.0))
     assert tr["recruitment"].between(0.0, 1.0).all()
     assert tr["reserve_m"].between(-1e-6, params.d_prime_m + 1e-6).all()
     # air up to 40 degC at any humidity includes air no behaviour survives (a wet bulb

@@ -61,9 +61,9 @@ def test_a_non_finite_state_raises_instead_of_being_clipped(monkeypatch):
 
     def poisoned(*args, **kwargs):
         t = np.array([0.0, 1.0])
-        y = np.zeros((2, 10))
+        y = np.zeros((2, model.N_STATE))
         y[1, 2] = np.nan
-        return t, y, np.zeros((2, 25)), 5
+        return t, y, np.zeros((2, model.N_AUX)), 5
     monkeypatch.setattr(simulate_module, "run_compiled", poisoned)
     with pytest.raises(RuntimeError, match="non-finite"):
         gv.simulate(gv.TRAINED, gv.Race(1000.0))
@@ -76,7 +76,7 @@ def _run(protocol, **changes):
                         gv.Modifiers(), None)
     for name, value in changes.items():
         inputs.scalars[getattr(X, name)] = value
-    y0 = model.initial_state(gv.TRAINED, gv.Environment())
+    y0 = model.initial_state(gv.TRAINED, gv.Environment(), inputs)
     return solver.run_compiled(y0, 1.0, inputs)
 
 
