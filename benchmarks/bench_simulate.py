@@ -22,8 +22,8 @@ Prints, in one run:
     revision ``--baseline-rev`` (default: the last commit before the compiled core was
     reshaped), each in a fresh interpreter, alternating ``--rounds`` times; the ratio of
     the fastest medians (the machine's noise only adds time) against the target (at most
-    1.1x the baseline), PASS or FAIL, and the ratio of the median medians beside it. Needs git and the repository's history; without
-    them (f) says so and does not judge.
+    1.1x the baseline), PASS or FAIL, and the ratio of the median medians beside it.
+    Needs git and the repository's history; without them (f) says so and does not judge.
 
 (b) and (c) are timed end to end through the public ``simulate()``, so both include
 building the trace DataFrame. Exit code 0 when every verdict is PASS, 1 otherwise.
