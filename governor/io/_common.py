@@ -42,19 +42,15 @@ class RawLog:
 _PROLOG_FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def parse_xml(path: Path, data: bytes) -> etree._Element:
-    """Parse XML safely: no DTD, no entity expansion, no network; return the root.
+_XML_DECLARATION = re.compile(rb"^(\xef\xbb\xbf)?[ \t\r\n]+(?=<\?xml)")
+_PREFIX_USE = re.compile(
+    rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
+_PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+_ROOT_START = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 
-    Any DOCTYPE or ENTITY declaration is refused outright (GPX and TCX never need one),
-    which stops "billion laughs" and external-entity payloads before parsing starts.
-    """
-    root_start = re.search(rb"<[A-Za-z_]", data)
-    prolog = data[: root_start.start()] if root_start else data
-    if _PROLOG_FORBIDDEN.search(prolog) or _PROLOG_FORBIDDEN.search(data[:65536]):
-        raise UnsafeContentError(
-            path, "XML declares a DTD or entities; refused for safety (GPX/TCX need none)"
-        )
-    parser = etree.XMLParser(
+
+def _strict_parser() -> etree.XMLParser:
+    return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
@@ -64,11 +60,62 @@ def parse_xml(path: Path, data: bytes) -> etree._Element:
         remove_pis=True,
         recover=False,
     )
+
+
+def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]]:
+    """``data`` with a namespace declaration added to the root element for every prefix
+    the document uses but never declares (as files of some exporters do); and those
+    prefixes."""
+    used = {m.group(1) or m.group(2) for m in _PREFIX_USE.finditer(data)}
+    missing = sorted(p.decode() for p in used - set(_PREFIX_DECLARED.findall(data))
+                     - {b"xml", b"xmlns"})
+    if not missing:
+        return data, []
+    body = _XML_DECLARATION.sub(b"", data)
+    prolog_end = 0
+    for m in _ROOT_START.finditer(body):
+        if body[m.start():m.start() + 2] not in (b"<?", b"<!"):
+            prolog_end = m.end()
+            break
+    declarations = b"".join(b' xmlns:%s="urn:governor:undeclared:%s"' % (p.encode(), p.encode())
+                            for p in missing)
+    return body[:prolog_end] + declarations + body[prolog_end:], missing
+
+
+def parse_xml(path: Path, data: bytes, notes: list[str] | None = None) -> etree._Element:
+    """Parse XML safely: no DTD, no entity expansion, no network; return the root.
+
+    Any DOCTYPE or ENTITY declaration is refused outright (GPX and TCX never need one),
+    which stops "billion laughs" and external-entity payloads before parsing starts.
+
+    Two slips that other readers forgive are repaired, each said in ``notes``: whitespace
+    before the XML declaration (removed), and namespace prefixes used without a
+    declaration (declared on the root element, so their elements keep their local names).
+    """
+    root_start = re.search(rb"<[A-Za-z_]", data)
+    prolog = data[: root_start.start()] if root_start else data
+    if _PROLOG_FORBIDDEN.search(prolog) or _PROLOG_FORBIDDEN.search(data[:65536]):
+        raise UnsafeContentError(
+            path, "XML declares a DTD or entities; refused for safety (GPX/TCX need none)"
+        )
+    notes = [] if notes is None else notes
+    if _XML_DECLARATION.match(data):
+        data = _XML_DECLARATION.sub(lambda m: m.group(1) or b"", data, count=1)
+        notes.append("whitespace before the XML declaration removed")
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _strict_parser())
     except etree.XMLSyntaxError as exc:
         msg = str(exc) or "syntax error"
-        raise CorruptFileError(path, f"malformed XML: {msg}") from None
+        repaired, missing = _declare_prefixes(data) if "Namespace prefix" in msg else (data, [])
+        if not missing:
+            raise CorruptFileError(path, f"malformed XML: {msg}") from None
+        try:
+            root = etree.fromstring(repaired, _strict_parser())
+        except etree.XMLSyntaxError as again:
+            raise CorruptFileError(path, f"malformed XML: {str(again) or msg}") from None
+        notes.append(f"namespace prefix{'es' if len(missing) > 1 else ''} "
+                     f"{', '.join(missing)} used without a declaration: declared, so the "
+                     "file could be read")
     except (ValueError, etree.LxmlError) as exc:
         raise CorruptFileError(path, f"unreadable XML: {exc}") from None
     if root is None:

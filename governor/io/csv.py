@@ -28,7 +28,9 @@ from .errors import (
 
 #: Quantity -> accepted column names (normalised: lower case, letters and digits only).
 VARIABLE_MAP: dict[str, tuple[str, ...]] = {
-    "timestamp": ("timestamp", "time", "datetime", "date", "utc", "timeutc", "starttime"),
+    "timestamp": ("timestamp", "time", "datetime", "date", "utc", "timeutc", "starttime",
+                  "timestampepoch", "epoch", "epochtime", "epochms", "epochs", "unixtime",
+                  "unixtimestamp", "timestampms", "timestamps", "timems", "posixtime"),
     "elapsed": ("elapsed", "elapsedtime", "elapseds", "elapsedtimes", "duration", "seconds",
                 "secs", "times", "timer", "timertime", "movingtime"),
     "latitude": ("latitude", "lat", "positionlat", "latitudedegrees", "latdeg"),
@@ -161,7 +163,10 @@ def _parse_timestamps(values: pd.Series, timezone: str | None) -> tuple[pd.Serie
             return out, found_tz
     numeric = pd.to_numeric(values, errors="coerce")
     if numeric.notna().mean() > 0.9 and numeric.median() > 1e8:  # Unix epoch
-        unit = "ms" if numeric.median() > 1e11 else "s"
+        # seconds, milliseconds, microseconds or nanoseconds, by magnitude (1e8 s is 1973)
+        median = numeric.median()
+        unit = "ns" if median > 1e17 else "us" if median > 1e14 else "ms" if median > 1e11 \
+            else "s"
         return pd.to_datetime(numeric, unit=unit, utc=True, errors="coerce"), None
     if numeric.notna().mean() > 0.9:
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), None

@@ -54,7 +54,8 @@ def _numbers(values: dict[int, str], n: int) -> np.ndarray:
 
 def read_gpx(path: Path, data: bytes) -> RawLog:
     """Read GPX content ``data`` (from ``path``) into a :class:`RawLog`."""
-    root = parse_xml(path, data)
+    notes: list[str] = []
+    root = parse_xml(path, data, notes)
     if localname(root.tag) != "gpx":
         raise CorruptFileError(path, f"root element is <{localname(root.tag)}>, not <gpx>")
     ns = root.tag[: -len("gpx")]  # '{http://www.topografix.com/GPX/1/1}' or ''
@@ -109,6 +110,7 @@ def read_gpx(path: Path, data: bytes) -> RawLog:
         format="gpx",
         device=creator.strip() if creator else None,
         sport=normalise_sport(sport),
+        notes=notes,
         cadence_unit="cycles",
         n_points=n,
     )

@@ -33,12 +33,16 @@ _FIELDS = tuple(dict.fromkeys(VARIABLE_MAP.values()))
 
 def read_tcx(path: Path, data: bytes) -> RawLog:
     """Read TCX content ``data`` (from ``path``) into a :class:`RawLog`."""
-    root = parse_xml(path, data)
-    if localname(root.tag) != "TrainingCenterDatabase":
+    notes: list[str] = []
+    root = parse_xml(path, data, notes)
+    name = localname(root.tag)
+    if name == "Activities":  # the database element lost: its activities are all there is
+        notes.append("TCX without its <TrainingCenterDatabase> root: read its <Activities>")
+    elif name != "TrainingCenterDatabase":
         raise CorruptFileError(
-            path, f"root element is <{localname(root.tag)}>, not <TrainingCenterDatabase>"
+            path, f"root element is <{name}>, not <TrainingCenterDatabase>"
         )
-    ns = root.tag[: -len("TrainingCenterDatabase")]
+    ns = root.tag[: -len(name)]
     times: list[str | None] = []
     cols: dict[str, list[float]] = {c: [] for c in _FIELDS}
     laps: list[dict] = []
@@ -91,6 +95,7 @@ def read_tcx(path: Path, data: bytes) -> RawLog:
         device=device,
         sport=normalise_sport(sport),
         laps=laps,
+        notes=notes,
         cadence_unit="cycles",
         n_points=len(times),
     )

@@ -18,7 +18,6 @@ import pytest
 from conftest import manifest_rows
 
 from governor.io import (
-    CorruptFileError,
     LogError,
     NoTimestampsError,
     NoTrackDataError,
@@ -33,7 +32,6 @@ ROWS = manifest_rows()
 EXPECTED_ERRORS = {
     "goldencheetah__metadata-only-no-track.gpx": NoTrackDataError,
     "gpxpy__cerknicko-without-times.gpx": NoTimestampsError,
-    "runpandas__malformed.tcx": CorruptFileError,
 }
 SPORT = {"run": "running", "ride": "cycling"}
 
@@ -141,14 +139,25 @@ def test_describe_and_mean_maximal(shared_logs):
 
 
 @pytest.mark.shared_data
-def test_info_main(shared_logs, capsys):
+def test_a_tcx_that_lost_its_root_element_is_read_and_says_so(shared_logs):
+    """runpandas' negative test file: the <TrainingCenterDatabase> root removed, so the
+    xsi: prefix is unbound. Both are repaired and reported; the run is there."""
+    activity = read_log(shared_logs / "runpandas__malformed.tcx")
+    report = str(activity.attrs["report"])
+    assert "without its <TrainingCenterDatabase> root" in report
+    assert "namespace prefix xsi used without a declaration" in report
+    assert activity.attrs["sport"] == "running"
+    assert activity["heart_rate_bpm"].notna().mean() > 0.9
+
+
+@pytest.mark.shared_data
+def test_info_main(shared_logs, capsys, tmp_path):
     ok = info_main([str(shared_logs / "fitparse__fenix2-run-hr.fit")])
     out = capsys.readouterr().out
     assert ok == 0 and "moving time" in out and "Cleaning report" in out
-    bad = info_main(
-        [str(shared_logs / "fitparse__fenix2-run-hr.fit"),
-         str(shared_logs / "runpandas__malformed.tcx")]
-    )
+    broken = tmp_path / "broken.tcx"
+    broken.write_text("<TrainingCenterDatabase><Activities><Activity>")
+    bad = info_main([str(shared_logs / "fitparse__fenix2-run-hr.fit"), str(broken)])
     out = capsys.readouterr().out
     assert bad == 1 and "CorruptFileError" in out
 

@@ -1,0 +1,190 @@
+"""Files other readers (sports-lib, GoldenCheetah, fitparse) read are read here too: each
+kind of damage is recovered and said in the cleaning report, and refused only when nothing
+usable is left. The files are made here, small, one per kind of damage; the FIT reader is
+checked against ``fitdecode`` on them and on the shared FIT files."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+
+import fitdecode
+import numpy as np
+import pytest
+from fit_bytes import START, build, without_crc
+from io_synthetic import synthetic_run
+
+from governor.io import CorruptFileError, read_log
+from governor.io.fit import VARIABLE_MAP, read_fit
+from governor.io.writers import write_gpx, write_tcx
+
+
+def _report(activity) -> str:
+    return str(activity.attrs["report"])
+
+
+# -- XML ---------------------------------------------------------------------------------
+def test_a_tcx_with_whitespace_before_its_xml_declaration_is_read(tmp_path):
+    good = tmp_path / "good.tcx"
+    write_tcx(synthetic_run(600), good)
+    bad = tmp_path / "indented.tcx"
+    bad.write_bytes(b"\n   \t" + good.read_bytes())
+    a, b = read_log(good), read_log(bad)
+    assert len(b) == len(a) and np.allclose(b["distance_m"], a["distance_m"])
+    assert "whitespace before the XML declaration removed" in _report(b)
+
+
+def test_a_gpx_using_a_namespace_prefix_it_never_declares_is_read(tmp_path):
+    good = tmp_path / "good.gpx"
+    write_gpx(synthetic_run(600), good)
+    text = good.read_text()
+    assert "gpxtpx:" in text
+    undeclared = re.sub(r'\s+xmlns:gpxtpx="[^"]*"', "", text)
+    bad = tmp_path / "undeclared.gpx"
+    bad.write_text(undeclared)
+    a, b = read_log(good), read_log(bad)
+    assert b["heart_rate_bpm"].notna().all()
+    np.testing.assert_allclose(b["heart_rate_bpm"], a["heart_rate_bpm"])
+    assert "namespace prefix gpxtpx used without a declaration" in _report(b)
+
+
+def test_xml_damaged_beyond_these_slips_is_still_refused(tmp_path):
+    bad = tmp_path / "cut.gpx"
+    write_gpx(synthetic_run(600), bad)
+    bad.write_bytes(bad.read_bytes()[:-400])
+    with pytest.raises(CorruptFileError, match="malformed XML"):
+        read_log(bad)
+
+
+# -- CSV ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, scale", [("timestamp_epoch", 1000), ("epoch", 1),
+                                         ("unix_time", 1_000_000)])
+def test_a_csv_whose_time_is_a_unix_epoch_is_read(tmp_path, name, scale):
+    t0 = 1714543200
+    lines = [f"{name},distance,heart_rate"]
+    lines += [f"{(t0 + i) * scale},{3.5 * i:.1f},{140 + i % 5}" for i in range(300)]
+    path = tmp_path / "epoch.csv"
+    path.write_text("\n".join(lines))
+    activity = read_log(path)
+    assert str(activity.index[0]) == "2024-05-01 06:00:00+00:00"
+    assert len(activity) == 300 and activity["distance_m"].iloc[-1] == pytest.approx(1046.5)
+
+
+# -- FIT ---------------------------------------------------------------------------------
+def _fitdecode_records(data: bytes):
+    """The records as fitdecode reads them: (UTC seconds or None, {column: value}), with
+    the reader's own choice among fields for the same column."""
+    out = []
+    order = {name: i for i, name in enumerate(VARIABLE_MAP)}
+    for frame in fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.DISABLED):
+        if not isinstance(frame, fitdecode.FitDataMessage) or frame.name != "record":
+            continue
+        t, row, rank, fractional = None, {}, {}, 0.0
+        for f in frame.fields:
+            if f.name == "timestamp" and hasattr(f.value, "timestamp"):
+                t = f.value.timestamp()
+            elif f.name == "fractional_cadence" and isinstance(f.value, int | float):
+                fractional = float(f.value)
+            elif f.name in VARIABLE_MAP and isinstance(f.value, int | float):
+                col, factor = VARIABLE_MAP[f.name]
+                if col not in rank or order[f.name] < rank[col]:
+                    row[col], rank[col] = float(f.value) * factor, order[f.name]
+        if "cadence_spm" in row:
+            row["cadence_spm"] += fractional
+        out.append((t, row))
+    return out
+
+
+def _assert_same_records(data: bytes, raw):
+    want = _fitdecode_records(data)
+    assert len(want) == len(raw.frame)
+    seconds = raw.frame.index.asi8 / 1e9
+    for i, (t, row) in enumerate(want):
+        assert t == pytest.approx(seconds[i]), i
+        for col, v in row.items():
+            assert raw.frame[col].iloc[i] == pytest.approx(v, rel=1e-9, abs=1e-9), (i, col)
+
+
+@pytest.mark.parametrize("variant", [{}, {"compressed_from": 60}, {"big_endian": True},
+                                     {"dev_power": True}])
+def test_the_fit_reader_reads_what_fitdecode_reads(tmp_path, variant):
+    data = build(**variant)
+    raw = read_fit(tmp_path / "x.fit", data)
+    _assert_same_records(data, raw)
+    assert raw.sport == "running" and raw.device == "garmin fr945" and not raw.partial
+    assert [(a.value, b.value) for a, b in raw.pauses] == [
+        ((START + 40 + 631065600) * 10**9, (START + 50 + 631065600) * 10**9)]
+    if variant.get("dev_power"):
+        assert raw.frame["power_w"].notna().all()
+
+
+@pytest.mark.shared_data
+def test_the_fit_reader_reads_the_shared_fit_files_as_fitdecode_does(shared_logs):
+    for path in sorted(shared_logs.glob("*.fit")):
+        data = path.read_bytes()
+        try:
+            raw = read_fit(path, data)
+        except CorruptFileError:
+            continue
+        if raw.partial:
+            continue
+        _assert_same_records(data, raw)
+
+
+def test_a_fit_recording_never_finalised_is_read_to_its_end(tmp_path):
+    path = tmp_path / "unfinished.fit"
+    path.write_bytes(without_crc(build()))
+    activity = read_log(path)
+    assert len(activity) == 120
+    assert activity.attrs["report"].partial
+    assert "data size is 0 (a recording never finalised)" in _report(activity)
+
+
+def test_a_fit_file_damaged_part_way_keeps_the_records_before_the_damage(tmp_path):
+    data = bytearray(build())
+    # the 80th record's header becomes a data message of a local type never defined
+    at = [m.start() for m in re.finditer(rb"\x02(?=.{4})", bytes(data))]
+    record_headers = [i for i in at if i > 200]
+    damaged_at = record_headers[len(record_headers) * 2 // 3]
+    data[damaged_at] = 0x0F
+    path = tmp_path / "damaged.fit"
+    path.write_bytes(bytes(data))
+    activity = read_log(path)
+    report = _report(activity)
+    assert activity.attrs["report"].partial
+    assert "damaged at byte" in report and "records before it were kept" in report
+    assert 20 < len(activity) < 120
+
+
+def test_a_fit_file_cut_short_keeps_what_it_holds(tmp_path):
+    path = tmp_path / "cut.fit"
+    path.write_bytes(build()[:-900])
+    activity = read_log(path)
+    assert activity.attrs["report"].partial and "cut short" in _report(activity)
+    assert 30 < len(activity) < 120
+
+
+def test_a_fit_file_whose_crc_fails_with_its_structure_intact_is_refused(tmp_path):
+    data = bytearray(build())
+    struct.pack_into("<H", data, len(data) - 2, 0x1234)
+    path = tmp_path / "crc.fit"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptFileError, match="CRC mismatch"):
+        read_log(path)
+
+
+def test_a_fit_file_damaged_before_any_record_is_refused(tmp_path):
+    data = bytearray(build())
+    data[14] = 0x0F  # the first message: a data message of an undefined type
+    path = tmp_path / "early.fit"
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptFileError, match="damaged at byte 14"):
+        read_log(path)
+
+
+def test_chained_fit_files_are_read_as_one(tmp_path):
+    path = tmp_path / "chained.fit"
+    path.write_bytes(build(60, pause=None) + build(60, pause=None))
+    raw = read_fit(path, path.read_bytes())
+    assert len(raw.frame) == 120
