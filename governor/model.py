@@ -141,11 +141,12 @@ AUX_NAMES = (
     "believed_total",
     "afferent_drive_rpe",
     "perceived_drive_rpe",
+    "expected_time_left_s",
 )
 N_AUX = len(AUX_NAMES)
 (A_REC, A_V, A_E, A_RMAX, A_CSEFF, A_GRADE, A_AIRT, A_BREMD, A_BREMT, A_TOLD, A_CORESHOWN, A_DHAT,
  A_DSAFE, A_FRAC, A_TEMPLATE, A_HAZARD, A_ED, A_ET, A_EP, A_CMD, A_CSPLAN, A_EVAP, A_GAP,
- A_EXMARGIN, A_TOLMARGIN, A_BTOTAL, A_AFFERENT, A_DRIVE) = range(N_AUX)
+ A_EXMARGIN, A_TOLMARGIN, A_BTOTAL, A_AFFERENT, A_DRIVE, A_TIMELEFT) = range(N_AUX)
 
 # ---- packed inputs -----------------------------------------------------------------------
 #: The scalars a scenario packs beside the runner's parameters: (name, unit, meaning). The
@@ -238,7 +239,7 @@ Decision = namedtuple("Decision", (
     "command_mps", "remaining_m", "remaining_s", "fraction_done", "template_rpe",
     "safety_reserve_m", "reserve_feasible_mps", "thermal_feasible_mps", "perceptual_mps",
     "planned_cs_mps", "pacer_gap_m", "exhaustion_margin_mps", "tolerance_margin_rpe",
-    "hazard"))
+    "hazard", "planned_total", "time_left_s"))
 
 
 @jit
@@ -328,14 +329,17 @@ def initial_state(params: Params, environment: Environment, inputs: Inputs) -> n
     and the air, resting heart rate, nothing perceived yet, and the plan made for the total
     the runner is told at the start (from the packed ``inputs``)."""
     y = np.zeros(N_STATE)
-    total = believed_total_now(inputs.scalars, inputs.fb_v, 0)
-    y[XE] = total if total > 0.0 else 0.0
     y[R] = 0.0
     y[D] = params.d_prime_m
     y[TC] = 37.0
     y[TSK] = min(max(33.0 + 0.2 * (environment.temperature_at(0.0) - 20.0), 30.0), 35.5)
     y[P] = 0.5
     y[HR] = params.heart_rate_rest_bpm
+    # the plan is made for the total believed at the start: told, or the governor's own
+    # prediction of how long it can hold an imposed pace
+    dy, aux = np.empty(N_STATE), np.empty(N_AUX)
+    evaluate(0.0, y, inputs, dy, aux)
+    y[XE] = aux[A_BTOTAL] if aux[A_BTOTAL] > 0.0 else 0.0
     return y
 
 
@@ -399,6 +403,9 @@ def body_rates(t, y, inp, dy):
     core = y[TC]
     skin = y[TSK]
 
+    # blocked afferents also weaken the pressor reflex: less O2 reaches the muscle
+    if p[X.afferent_gain] < 1.0:
+        cs = cs * (1.0 - p[X.pressor_cs_loss] * (1.0 - p[X.afferent_gain]))
     cs_eff = effective_critical_speed_mps(cs, core, p[X.heat_onset_c], p[X.heat_cs_loss_per_c],
                                           y[L], p[X.durability_loss_per_h])
     r_max = recruitment_ceiling(reserve, d0, cs_eff, vmax)
@@ -552,41 +559,94 @@ def maximal_command(t, y, inp, k, body, b):
             target = max(v_p + gap / PACER_CATCH_S, 0.0)
             e_cmd = metabolic_speed(target, body.grade, body.headwind_mps, p[X.air_cost_s2_m2])
     return Decision(e_cmd, rem_m, rem_s, frac, template, d_safe, e_d, e_t, e_p, cs_plan, gap,
-                    1.0, 1.0, hazard_score(y[P], 1.0 - frac))
+                    1.0, 1.0, hazard_score(y[P], 1.0 - frac), b.total, 1.0)
 
 
 @inlined
 def imposed_command(t, y, inp, k, body, b):
-    """The command at an imposed pace (time to exhaustion): the demand itself. The governor
-    judges only whether to go on: its tolerance margin is the RPE template for the believed
-    fraction of the expected duration (told, or its own prediction from the CS hyperbola,
-    at most the protocol's limit), plus the tolerance, minus perceived exertion. The
-    exhaustion margin is what the reserve's ceiling still allows above the demand."""
+    """The command at an imposed pace (time to exhaustion): the demand itself. The brain
+    decides only when to stop, and stops by decision (Marcora 2008; Noakes 2004):
+
+    - its plan expects to last until its sensed reserve above the reserve it holds is gone,
+      at the critical speed it plans with (lowered by the heat it forecasts from the told
+      air and the displayed core, and by the load it expects): ``t^ + (D^ - D_safe)/(e -
+      CS_plan)`` on the clock it sees; a told duration caps it, and perceived exertion
+      running ahead of its template shortens it in proportion to the headroom left
+      (Tucker 2009). The expected total follows that plan with lag ``expectation_tau_s``,
+      so a clock that runs slow lengthens the effort in true time (Morton 2009);
+    - the template of perceived exertion rises over the expected duration to the most the
+      runner is willing to give (``rpe_tolerated``): the runner stops when the clock
+      reaches the expected duration, or when perceived exertion itself reaches that most.
+
+    The held reserve is released only near a told end. The muscles' limit, the ceiling's
+    margin above the demand, bounds both; with the governor off only it ends the effort
+    (Morton's hyperbola)."""
     p = inp.scalars
+    fb_v = inp.fb_v
     e_req = metabolic_speed(p[X.imposed_speed_mps], body.grade, body.headwind_mps,
                             p[X.air_cost_s2_m2])
     frac = 0.0
     rem_s = math.inf
     template = p[X.template_end_rpe]
     tol_margin = 1.0
+    time_left = 1.0
+    d_safe = 0.0
+    cs_plan = b.cs_mps
+    planned = b.total
     if p[X.governed] > 0.5:
-        cs_now = effective_critical_speed_mps(b.cs_mps, b.core_shown_c, p[X.heat_onset_c],
-                                              p[X.heat_cs_loss_per_c], y[L],
-                                              p[X.durability_loss_per_h])
-        told_s = inp.fb_v[k, FB_BDUR]
-        if math.isnan(told_s):
-            expected_s = p[X.set_duration_s]
-            if e_req > cs_now:
-                expected_s = min(b.elapsed_s + b.reserve_m / (e_req - cs_now), expected_s)
+        told_s = fb_v[k, FB_BDUR]
+        told = not math.isnan(told_s)
+        t_hat = b.elapsed_s
+        willing = p[X.rpe_tolerated]
+        # the plan: CS lowered by the heat and the load expected over what it expects
+        # remains (the forecast of a race)
+        w = p[X.heat_anticipation]
+        gain = p[X.afferent_gain]
+        mass = p[X.body_mass_kg]
+        ahead = max(y[XE] - t_hat, 1.0)
+        conductance = core_skin_conductance_w_k(max(y[TC], EXERCISE_CORE_C), y[TSK],
+                                                p[X.surface_area_m2])
+        heat = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_req, p[X.air_cost_s2_m2])
+                       + RESTING_METABOLIC_W_KG)
+        mean_core, _ = heat_plan(
+            heat, b.core_shown_c, y[TSK], body.sweating_factor, conductance, b.told_air_c,
+            body.vapour_kpa, body.v_mps, body.v_mps, body.headwind_mps, ahead,
+            p[X.core_temp_limit_c], p[X.thermal_margin_c], mass, p[X.surface_area_m2],
+            p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
+        plan_core = (1.0 - w) * b.core_shown_c + w * mean_core
+        plan_load = y[L] + w * 0.5 * ahead * (e_req / p[X.critical_speed_mps]) / 3600.0
+        cs_plan = effective_critical_speed_mps(b.cs_mps, plan_core, p[X.heat_onset_c],
+                                               p[X.heat_cs_loss_per_c] * gain, plan_load,
+                                               p[X.durability_loss_per_h] * gain)
+        margin = min(p[X.reserve_margin] * (1.0 + p[X.naive_margin_extra] * p[X.naivety]),
+                     0.95)
+        # with no end in sight the reserve held for it is kept; near a told end, released
+        if told:
+            d_safe = safety_reserve_m(margin, b.d_prime_m, max(told_s - t_hat, 0.0),
+                                      p[X.spurt_horizon_s])
         else:
-            expected_s = told_s
-        frac = b.elapsed_s / max(expected_s, 1.0)
-        rem_s = max(expected_s - b.elapsed_s, 0.0)
-        template = template_rpe(frac, expected_s, p[X.template_start_rpe], p[X.template_end_rpe])
-        tol_margin = template + p[X.template_tolerance_rpe] - y[P]
+            d_safe = margin * b.d_prime_m
+        planned = p[X.set_duration_s]
+        if e_req > cs_plan:
+            planned = min(t_hat + max(b.reserve_m - d_safe, 0.0) / (e_req - cs_plan), planned)
+        if told:
+            planned = min(planned, told_s)
+        expected = max(y[XE], 1.0)
+        frac = t_hat / expected
+        template = template_rpe(frac, expected, p[X.template_start_rpe], willing)
+        if b.drive_rpe > template and y[XE] > t_hat:
+            # harder than the template says: the expected end comes sooner, in proportion
+            # to the perceptual headroom left
+            headroom = max(willing - b.drive_rpe, 0.0) / max(willing - template, 0.1)
+            planned = min(planned, t_hat + max(y[XE] - t_hat, 0.0) * headroom)
+        rem_s = max(y[XE] - t_hat, 0.0)
+        tol_margin = willing - y[P]
+        # a told end still ahead is the task: the runner goes on to it, if it can
+        time_left = max(y[XE], told_s if told else -math.inf) - t_hat
     hazard = hazard_score(y[P], 1.0 - frac) if frac > 0.0 else 0.0
-    return Decision(e_req, math.inf, rem_s, frac, template, 0.0, math.inf, math.inf, math.inf,
-                    b.cs_mps, math.nan, p[X.v_max_mps] * body.r_max - e_req, tol_margin, hazard)
+    return Decision(e_req, math.inf, rem_s, frac, template, d_safe, math.inf, math.inf,
+                    math.inf, cs_plan, math.nan, p[X.v_max_mps] * body.r_max - e_req, tol_margin,
+                    hazard, planned, time_left)
 
 
 @inlined
@@ -611,7 +671,7 @@ def scheduled_command(t, y, inp, body, b):
         template = target_rpe
         e_p = e_cmd
     return Decision(e_cmd, math.inf, math.inf, 0.0, template, 0.0, math.inf, math.inf, e_p,
-                    b.cs_mps, math.nan, 1.0, 1.0, 0.0)
+                    b.cs_mps, math.nan, 1.0, 1.0, 0.0, b.total, 1.0)
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
@@ -626,7 +686,6 @@ def evaluate(t, y, inp, dy, aux):
     dy[TP] = inp.fb_v[k, FB_CLOCK]
     b = beliefs(y, inp, k, body)
     dy[P] = rpe_rate_per_s(y[P], b.drive_rpe, p[X.rpe_tau_s])
-    dy[XE] = expectation_rate_per_s(b.total, y[XE], p[X.expectation_tau_s])
     rule = int(p[X.rule])
     if rule == MAXIMAL:
         d = maximal_command(t, y, inp, k, body, b)
@@ -634,6 +693,8 @@ def evaluate(t, y, inp, dy, aux):
         d = imposed_command(t, y, inp, k, body, b)
     else:
         d = scheduled_command(t, y, inp, body, b)
+    # the expected total follows the total the plan now holds
+    dy[XE] = expectation_rate_per_s(d.planned_total, y[XE], p[X.expectation_tau_s])
     r_cmd = min(max(d.command_mps / p[X.v_max_mps], 0.0), body.r_max)
     dy[R] = (r_cmd - y[R]) / p[X.recruitment_tau_s]
 
@@ -662,9 +723,10 @@ def evaluate(t, y, inp, dy, aux):
     aux[A_GAP] = d.pacer_gap_m
     aux[A_EXMARGIN] = d.exhaustion_margin_mps
     aux[A_TOLMARGIN] = d.tolerance_margin_rpe
-    aux[A_BTOTAL] = b.total
+    aux[A_BTOTAL] = d.planned_total
     aux[A_AFFERENT] = body.drive_rpe
     aux[A_DRIVE] = b.drive_rpe
+    aux[A_TIMELEFT] = d.time_left_s
 
 
 __all__ = [

@@ -222,10 +222,12 @@ class Params:
         "fitted", "experiment",
     )
     expectation_tau_s: float = _p(
-        120.0, "s", 10.0, 1800.0,
+        300.0, "s", 10.0, 1800.0,
         "time constant over which a changed believed total becomes the expected one, and "
         "the surprise in perceived exertion fades",
-        "our choice: the new duration becomes the plan within minutes (Baden et al. 2005)",
+        "our choice: the new duration becomes the plan within minutes (Baden et al. 2005); "
+        "slow enough that a clock running slow lengthens a time to exhaustion "
+        "(Morton 2009)",
         "experiment",
     )
     # --- the governor --------------------------------------------------------------------
@@ -272,10 +274,20 @@ class Params:
         "our choice: settles within a few seconds without oscillating",
         "experiment",
     )
-    template_tolerance_rpe: float = _p(
-        0.75, "CR10", 0.2, 5.0,
-        "how far RPE may exceed the template before a runner on an imposed pace stops",
-        "our choice", "experiment",
+    rpe_tolerated: float = _p(
+        9.5, "CR10", 6.0, 10.0,
+        "the most perceived exertion the runner is willing to give: an open-ended effort stops "
+        "when perceived exertion, or the template of its expected duration, reaches it",
+        "Marcora 2008; Marcora & Staiano 2010 (RPE maximal at exhaustion, 19-20 on Borg's "
+        "6-20 scale); our choice within the top of CR10", "experiment",
+    )
+    pressor_cs_loss: float = _p(
+        0.05, "-", 0.0, 0.5,
+        "fraction of critical speed lost per unit of afferent gain below 1: blocked muscle "
+        "afferents also weaken the exercise pressor reflex (ventilation, blood pressure), so "
+        "less O2 reaches the muscle and its reserve drains faster",
+        "Amann et al. 2011 (intrathecal fentanyl: peripheral fatigue 67 % faster, time to "
+        "exhaustion at 80 % of peak power 6.8 vs 8.7 min); our choice of size", "experiment",
     )
     unknown_endpoint_hedge: float = _p(
         1.0, "-", 0.0, 4.0,

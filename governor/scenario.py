@@ -489,9 +489,10 @@ SCHEDULED = 2
 
 #: The ways an effort can end besides its time limit and heat illness (every protocol):
 #: ``"distance"`` at the finish line; ``"duration"`` when its time is up; ``"exhaustion"``
-#: when the reserve's ceiling falls below an imposed demand; ``"tolerance"`` when perceived
-#: exertion runs past what the runner tolerates; ``"speed_floor"`` when self-paced speed
-#: falls below a fraction of its settled value.
+#: when the reserve's ceiling falls below an imposed demand (the muscles' limit);
+#: ``"tolerance"`` when the runner decides to stop: perceived exertion, or the template of
+#: the expected duration, reaches the most they are willing to give; ``"speed_floor"`` when
+#: self-paced speed falls below a fraction of its settled value.
 END_RULES = ("distance", "duration", "exhaustion", "tolerance", "speed_floor")
 
 
@@ -610,9 +611,12 @@ class TimeTrial(_Protocol):
 
 @dataclass(frozen=True)
 class TimeToExhaustion(_Protocol):
-    """Hold an imposed ``speed_mps`` (a treadmill) until the runner stops: exhausted when the
-    reserve's ceiling falls below the demand, or stopped when perceived exertion runs more
-    than the tolerance ahead of the template for the believed elapsed fraction."""
+    """Hold an imposed ``speed_mps`` (a treadmill) until the runner stops. A motivated
+    runner stops by decision (status ``"stopped"``): when perceived exertion reaches the
+    most they are willing to give, or when the clock they see reaches the duration they
+    expect to last, where the template of perceived exertion reaches it. The muscles'
+    limit, the reserve's ceiling falling below the demand (``"exhausted"``), bounds it and
+    is what a governor switched off reaches (see :func:`governor.model.imposed_command`)."""
 
     speed_mps: float
     grade: float = 0.0

@@ -12,9 +12,10 @@ Ending rules (status codes):
 ``EXHAUSTED``
     ``"exhaustion"``: the reserve's ceiling falls below an imposed demand;
 ``STOPPED``
-    the runner stops: ``"tolerance"``, perceived exertion runs past what the runner
-    tolerates; ``"speed_floor"``, self-paced speed falls below the stated fraction of its
-    settled value;
+    the runner stops by decision: ``"tolerance"``, perceived exertion, or the clock that
+    brings the template to it, reaches the most the runner is willing to give (see
+    :func:`governor.model.imposed_command`); ``"speed_floor"``, self-paced speed falls
+    below the stated fraction of its settled value;
 ``HYPERTHERMIA``
     the true core temperature reaches the critical thermal maximum
     (:data:`governor.physiology.thermal.CRITICAL_CORE_C`): heat illness ends any effort,
@@ -33,7 +34,18 @@ import numpy as np
 from numba import njit
 
 from governor._jit import jit
-from governor.model import A_EXMARGIN, A_TOLMARGIN, A_V, N_AUX, N_STATE, TC, S, X, evaluate
+from governor.model import (
+    A_EXMARGIN,
+    A_TIMELEFT,
+    A_TOLMARGIN,
+    A_V,
+    N_AUX,
+    N_STATE,
+    TC,
+    S,
+    X,
+    evaluate,
+)
 from governor.physiology.thermal import CRITICAL_CORE_C
 
 RUNNING, FINISHED, EXHAUSTED, STOPPED, TIME_LIMIT, NUMERICAL_ERROR, HYPERTHERMIA = range(7)
@@ -70,7 +82,7 @@ def _check_end(p, t, y_old, y_new, aux, v_settle):
         return HYPERTHERMIA, f_hot
     if p[X.ends_on_exhaustion] > 0.5 and aux[A_EXMARGIN] < 0.0:
         return EXHAUSTED, 1.0
-    if p[X.ends_on_tolerance] > 0.5 and aux[A_TOLMARGIN] < 0.0:
+    if p[X.ends_on_tolerance] > 0.5 and (aux[A_TOLMARGIN] < 0.0 or aux[A_TIMELEFT] < 0.0):
         return STOPPED, 1.0
     if (p[X.ends_on_speed_floor] > 0.5 and t > p[X.settle_s] and v_settle > 0.0
             and aux[A_V] < p[X.stop_fraction] * v_settle):
@@ -212,6 +224,7 @@ def run_scipy(y0, dt, inputs, *, method="RK45", rtol=1e-6, atol=1e-6):
         events.append((event(lambda t, y: aux_at(t, y)[A_EXMARGIN], -1), EXHAUSTED))
     if p[X.ends_on_tolerance] > 0.5 and p[X.governed] > 0.5:
         events.append((event(lambda t, y: aux_at(t, y)[A_TOLMARGIN], -1), STOPPED))
+        events.append((event(lambda t, y: aux_at(t, y)[A_TIMELEFT], -1), STOPPED))
     events.append((event(lambda t, y: y[TC] - CRITICAL_CORE_C, 1), HYPERTHERMIA))
 
     end_s = min(p[X.limit_s], p[X.natural_end_s])

@@ -201,21 +201,6 @@ def test_time_to_exhaustion_follows_the_cs_hyperbola():
     assert 0.3 * d0 < intercept < 1.5 * d0
 
 
-def test_time_to_exhaustion_moves_with_believed_time():
-    """Told the effort lasts longer than it can, the runner stops sooner; a slow clock
-    (less time believed gone) brings the stop forward, a fast clock delays it."""
-    tte = gv.TimeToExhaustion(5.5)
-    free = gv.simulate(TRAINED, tte)
-    told_long = gv.simulate(TRAINED, tte, feedback=gv.Feedback(believed_duration_s=900.0))
-    assert told_long.status == "stopped"
-    assert told_long.finish_time_s < free.finish_time_s
-    slow = gv.simulate(TRAINED, tte, feedback=gv.Feedback(believed_duration_s=900.0,
-                                                          clock_rate=0.8))
-    fast = gv.simulate(TRAINED, tte, feedback=gv.Feedback(believed_duration_s=900.0,
-                                                          clock_rate=1.25))
-    assert slow.finish_time_s < told_long.finish_time_s < fast.finish_time_s
-
-
 def test_mental_fatigue_shortens_time_to_exhaustion():
     """Marcora et al. 2009: mental fatigue raises RPE and shortens time to exhaustion."""
     tte = gv.TimeToExhaustion(5.3)

@@ -92,7 +92,7 @@ def test_random_valid_scenarios_stay_physiological(data):
                               "believed_total"])  # NaN: nothing is told (open-ended effort)
     assert np.isfinite(values.to_numpy()).all()
     told = tr["believed_total"].to_numpy()
-    assert np.all(np.isnan(told) | (told > 0.0))
+    assert np.all(np.isnan(told) | (told >= 0.0))  # 0: judged impossible from the start
     assert tr["recruitment"].between(0.0, 1.0).all()
     assert tr["reserve_m"].between(-1e-6, params.d_prime_m + 1e-6).all()
     # air up to 40 degC at any humidity includes air no behaviour survives (a wet bulb

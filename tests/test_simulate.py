@@ -55,7 +55,9 @@ def test_time_trial_ends_exactly_at_its_duration():
 
 
 def test_every_protocol_ends_with_a_status():
-    assert gv.simulate(gv.TRAINED, gv.TimeToExhaustion(5.6)).status == "exhausted"
+    assert gv.simulate(gv.TRAINED, gv.TimeToExhaustion(5.6)).status == "stopped"
+    assert gv.simulate(gv.TRAINED, gv.TimeToExhaustion(5.6),
+                       modifiers=gv.Modifiers(governor=False)).status == "exhausted"
     slow = gv.simulate(gv.TRAINED, gv.TimeToExhaustion(3.0, time_limit_s=900.0))
     assert slow.status == "time limit" and slow.finish_time_s == pytest.approx(900.0)
     walk = gv.simulate(gv.RECREATIONAL, gv.Race(20000, time_limit_s=600.0))
