@@ -22,7 +22,7 @@ Prints, in one run:
     revision ``--baseline-rev`` (default: the last commit before the compiled core was
     reshaped), each in a fresh interpreter, alternating ``--rounds`` times; the ratio of
     the fastest medians (the machine's noise only adds time) against the target (at most
-    1.1x the baseline), PASS or FAIL, and the ratio of the median medians beside it.
+    1.5x the baseline), PASS or FAIL, and the ratio of the median medians beside it.
     Needs git and the repository's history; without them (f) says so and does not judge.
 
 (b) and (c) are timed end to end through the public ``simulate()``, so both include
@@ -41,10 +41,13 @@ import tempfile
 import time
 
 TARGET_RATIO = 100.0
-#: The kernel may take at most this multiple of the baseline revision's time per race.
-KERNEL_TARGET = 1.1
-#: The last commit before the compiled core was reshaped (protocols and channels declared
-#: once, one packed-inputs structure): the kernel's baseline.
+#: The kernel may take at most this multiple of the baseline revision's time per race: the
+#: mechanisms added since (perception's external feedback, the unseen end, open-ended
+#: efforts ending in the brain) may cost up to 1.5x. (The reshaping of the core itself was
+#: held to 1.1x: 1.013x at 9850aaa.)
+KERNEL_TARGET = 1.5
+#: The last commit before the compiled core was reshaped and those mechanisms were added:
+#: the kernel's baseline.
 KERNEL_BASELINE_REV = "e668659"
 
 KERNEL_SCRIPT = """
