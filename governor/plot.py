@@ -585,12 +585,38 @@ def plot_record_races(result, axes: Sequence[Axes] | None = None) -> np.ndarray:
     return axes
 
 
+def plot_albertus(result, ax: Axes | None = None) -> Axes:
+    """T10, Albertus et al. 2005: RPE at each quarter of the 20 km for each placement of the
+    km markers, with the finish time of each in the legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per condition (x: fraction of the distance [%]; y: RPE [CR10]).
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    quarters = (25, 50, 75, 100)
+    base = result.values["accurate_s"]
+    for i, name in enumerate(result.simulations):
+        key = name.replace(" ", "_")
+        rpe = [result.values[f"rpe_{key}_{q}"] for q in quarters]
+        t = result.values[f"{key}_s"]
+        ax.plot(quarters, rpe, "o-", color=f"C{i}", alpha=0.8,
+                label=f"{name} ({format_duration(t)}, {100 * (t / base - 1):+.2f} %)")
+    ax.set_xlabel("distance done [%]")
+    ax.set_ylabel("RPE [CR10]")
+    ax.set_title(f"T10 Albertus 2005: misplaced km markers ({_verdict(result)})")
+    ax.legend(frameon=False, fontsize="x-small")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
 _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
-                "T5": plot_ely, "T6": plot_mauger}
+                "T5": plot_ely, "T6": plot_mauger, "T10": plot_albertus}
 
 
 def plot_study(result, ax: Axes | None = None):
-    """The figure of any target (T1-T7) from its :class:`governor.studies.StudyResult`;
+    """The figure of any target from its :class:`governor.studies.StudyResult`;
     returns the Axes (an array of them for T7)."""
     if result.id.startswith("T7"):
         return plot_record_races(result) if ax is None else plot_record_race(result, ax=ax)
@@ -694,6 +720,7 @@ __all__ = [
     "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
     "format_duration", "COLUMN_LABELS",
     "plot_castle", "plot_stone", "plot_joseph", "plot_tucker", "plot_ely", "plot_mauger",
+    "plot_albertus",
     "plot_record_race", "plot_record_races", "plot_study", "plot_false_feedback",
     "plot_truth_vs_deception",
 ]

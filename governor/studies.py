@@ -394,6 +394,70 @@ def mauger_2009(params: Params = TRAINED, distance_m: float = 2000.0,
     )
 
 
+# ---- T10 ------------------------------------------------------------------------------
+#: Split-marker placements of Albertus et al. 2005, by name: the true positions [m] of the
+#: markers that say 1, 2, ..., 19 km on a 20 km course. Misplaced, the first "km" is 775 m
+#: and each next 25 m longer (or the reverse, or the same lengths in a random order), so
+#: the 19th marker is true again.
+ALBERTUS_SEGMENTS_M = tuple(775.0 + 25.0 * k for k in range(19))
+
+
+def albertus_markers(order: str) -> tuple[float, ...]:
+    """The markers of one condition: ``"accurate"``, ``"short first"``, ``"long first"``
+    or ``"random"`` (a fixed shuffle)."""
+    if order == "accurate":
+        segments = np.full(19, 1000.0)
+    elif order == "short first":
+        segments = np.array(ALBERTUS_SEGMENTS_M)
+    elif order == "long first":
+        segments = np.array(ALBERTUS_SEGMENTS_M[::-1])
+    elif order == "random":
+        segments = np.random.default_rng(2005).permutation(ALBERTUS_SEGMENTS_M)
+    else:
+        raise ValueError(f"unknown marker order {order!r}")
+    return tuple(float(x) for x in np.cumsum(segments))
+
+
+def albertus_2005(params: Params = TRAINED, distance_m: float = 20000.0) -> StudyResult:
+    """T10, Albertus et al. 2005: misplaced split markers that cancel over the distance
+    change nothing.
+
+    Protocol as simulated: a 20 km race with only the 1-km markers as distance feedback:
+    accurate, or misplaced (:func:`albertus_markers`). Published: no difference in time,
+    power profile or RPE. Must show: finish times within 1 % of the accurate condition and
+    RPE at each quarter of the distance within 0.5 CR10.
+    """
+    sims = {order: simulate(params, Race(distance_m),
+                            feedback=Feedback(km_markers_m=albertus_markers(order)))
+            for order in ("accurate", "short first", "long first", "random")}
+    times = {k: s.finish_time_s for k, s in sims.items()}
+    quarters = (0.25, 0.5, 0.75, 1.0)
+    rpe = {k: [float(np.interp(q * distance_m, s.trace["distance_m"], s.trace["rpe"]))
+               for q in quarters] for k, s in sims.items()}
+    dt = max(abs(t / times["accurate"] - 1.0) for t in times.values())
+    drpe = max(abs(a - b) for k in rpe for a, b in zip(rpe[k], rpe["accurate"], strict=True))
+    values = {"max_time_change": dt, "max_rpe_change": drpe}
+    values.update({f"{k.replace(' ', '_')}_s": t for k, t in times.items()})
+    for k, r in rpe.items():
+        values.update({f"rpe_{k.replace(' ', '_')}_{int(100 * q)}": x
+                       for q, x in zip(quarters, r, strict=True)})
+    return StudyResult(
+        id="T10", study="Albertus et al. 2005",
+        citation="Albertus et al. 2005, Med Sci Sports Exerc 37:461-468",
+        protocol=f"TRAINED, {distance_m / 1000:g} km race, 20 °C, the 1-km markers its only "
+                 "distance feedback: accurate, or misplaced (first 'km' 775 m then 25 m "
+                 "longer each, the reverse, or random; the 19th marker true)",
+        published="no difference in time, power profile or RPE",
+        simulated=f"times within {100 * dt:.2f} %; RPE at each quarter within "
+                  f"{drpe:.2f} CR10",
+        tolerance="finish time within 1 %; RPE at each quarter within 0.5 CR10",
+        checks={"finish time within 1 %": dt < 0.01, "RPE within 0.5 CR10": drpe < 0.5},
+        values=values,
+        published_values={"max_time_change": 0.0, "max_rpe_change": 0.0},
+        simulations=sims,
+    )
+
+
 # ---- T7 -------------------------------------------------------------------------------
 def read_splits(path: str | Path) -> pd.DataFrame:
     """Read a published race-split file.
@@ -628,12 +692,12 @@ def record_races(params: Params = ELITE, folder: str | Path = RACES_DIR) -> Stud
 #: The study function of each target, by id.
 STUDIES: dict[str, Callable[[], StudyResult]] = {
     "T1": castle_2012, "T2": stone_2012, "T3": joseph_2008, "T4": tucker_2006,
-    "T5": ely_2007, "T6": mauger_2009, "T7": record_races,
+    "T5": ely_2007, "T6": mauger_2009, "T7": record_races, "T10": albertus_2005,
 }
 
 
 def reproduce_all() -> list[StudyResult]:
-    """Every target T1-T7 simulated with its default runner, in order."""
+    """Every target simulated with its default runner, in order."""
     return [run() for run in STUDIES.values()]
 
 
@@ -863,7 +927,7 @@ def _set_name(params: Params) -> str:
 
 __all__ = [
     "StudyResult", "castle_2012", "stone_2012", "joseph_2008", "tucker_2006", "ely_2007",
-    "mauger_2009", "record_races", "record_race", "read_splits", "split_paces",
+    "mauger_2009", "albertus_2005", "albertus_markers", "ALBERTUS_SEGMENTS_M", "record_races", "record_race", "read_splits", "split_paces",
     "split_shape_checks", "simulated_splits", "race_files", "RACE_CONDITIONS",
     "RaceConditions", "RACES_DIR", "STUDIES", "reproduce_all", "table", "km_splits",
     "CHANNELS", "Deception", "truth_vs_deception", "deception_scenario",

@@ -26,11 +26,12 @@ def test_table_has_every_target_with_published_simulated_tolerance_and_verdict(r
     table = studies.table(results)
     assert list(table.columns) == ["id", "study", "published", "simulated", "tolerance",
                                    "pass", "citation"]
-    assert table["id"].tolist() == ["T1", "T2", "T3", "T4", "T5", "T6", "T7a", "T7b", "T7c"]
+    assert table["id"].tolist() == ["T1", "T2", "T3", "T4", "T5", "T6", "T7a", "T7b", "T7c",
+                                    "T10"]
     for column in ("study", "published", "simulated", "tolerance", "citation"):
         assert table[column].str.len().min() > 5, column
     assert table["pass"].map(type).eq(bool).all()
-    assert studies.table(results, expand=False)["id"].tolist()[-1] == "T7"
+    assert studies.table(results, expand=False)["id"].tolist()[-2:] == ["T7", "T10"]
 
 
 def test_T1_to_T6_pass_with_the_default_runners(results):
@@ -138,7 +139,7 @@ def test_every_study_has_a_figure(results):
         for ax in axes:
             assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
             assert ax.get_legend() is not None
-    assert len(plot.plot_study(results[-1])) == 3
+    assert len(plot.plot_study({r.id: r for r in results}["T7"])) == 3
 
 
 def test_castle_bars_are_percent_of_control(results):
@@ -168,3 +169,26 @@ def test_truth_vs_deception_figure():
     assert ax_t.get_xlabel() == "distance [km]"
     tt = studies.truth_vs_deception("clock_rate", 1.1)
     assert plot.plot_truth_vs_deception(tt)[2].get_xlabel() == "time [min]"
+
+
+# ---- T10 ---------------------------------------------------------------------------------
+def test_T10_misplaced_km_markers_that_cancel_change_nothing(results):
+    t10 = {r.id: r for r in results}["T10"]
+    assert t10.passed, t10
+    assert t10.values["max_time_change"] < 0.01 and t10.values["max_rpe_change"] < 0.5
+    short, long_ = studies.albertus_markers("short first"), studies.albertus_markers("long first")
+    assert short[0] == 775.0 and long_[0] == 1225.0
+    assert short[-1] == long_[-1] == 19000.0 == studies.albertus_markers("random")[-1]
+
+
+def test_T10_fails_for_markers_that_do_not_cancel():
+    """Markers every 800 m that say "k km" (the runner believes 19 km done at 15.2 km) are a
+    deception the model does respond to: perceived exertion runs high over the second half,
+    past the tolerance, so the check is not one that any model passes."""
+    truth = gv.simulate(TRAINED, gv.Race(20000.0),
+                        feedback=gv.Feedback(km_markers_m=studies.albertus_markers("accurate")))
+    fooled = gv.simulate(TRAINED, gv.Race(20000.0), feedback=gv.Feedback(
+        km_markers_m=tuple(800.0 * k for k in range(1, 20))))
+    rpe = [[float(np.interp(q * 20000, s.trace["distance_m"], s.trace["rpe"]))
+            for q in (0.25, 0.5, 0.75, 1.0)] for s in (truth, fooled)]
+    assert max(abs(a - b) for a, b in zip(*rpe, strict=True)) > 0.5
