@@ -927,7 +927,8 @@ def _set_name(params: Params) -> str:
 
 __all__ = [
     "StudyResult", "castle_2012", "stone_2012", "joseph_2008", "tucker_2006", "ely_2007",
-    "mauger_2009", "albertus_2005", "albertus_markers", "ALBERTUS_SEGMENTS_M", "record_races", "record_race", "read_splits", "split_paces",
+    "mauger_2009", "albertus_2005", "albertus_markers", "ALBERTUS_SEGMENTS_M",
+    "record_races", "record_race", "read_splits", "split_paces",
     "split_shape_checks", "simulated_splits", "race_files", "RACE_CONDITIONS",
     "RaceConditions", "RACES_DIR", "STUDIES", "reproduce_all", "table", "km_splits",
     "CHANNELS", "Deception", "truth_vs_deception", "deception_scenario",
