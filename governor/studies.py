@@ -1,4 +1,4 @@
-"""Published studies, simulated: the targets T1-T7 of ``docs/targets.md``.
+"""Published studies, simulated: the targets of ``docs/targets.md`` (T1-T7, T10).
 
 One function per target simulates the study's protocol with a default parameter set and
 returns a :class:`StudyResult`: the simulated figures beside the published ones, the
