@@ -118,6 +118,29 @@ def expected_remaining(done: float, median_total: float, log_sd: float) -> float
 
 
 @jit
+def expected_remaining_unseen_progress(done: float, total: float, log_sd: float) -> float:
+    """What the governor expects to remain of an effort of known ``total`` when it cannot
+    see how much is done: its estimate ``done`` is the median of a lognormal belief with
+    log-sd ``log_sd`` (dead reckoning, whose error grows with the distance), and the effort
+    has not ended: ``E[L - D | D < L]`` [units of the total].
+
+    ``E[D | D < L] = d exp(s^2/2) Phi(z - s) / Phi(z)`` with ``z = ln(L/d)/s``. It never
+    reaches zero while the line is not seen, so no reserve is released for it; with
+    ``log_sd`` 0 it is ``total - done``.
+    """
+    if log_sd <= 0.0:
+        return total - done
+    if done <= 0.0:
+        return total
+    z = (math.log(total) - math.log(done)) / log_sd
+    below = normal_cdf(z)
+    if below < 1e-300:
+        return total * log_sd / max(-z, 1e-9)
+    mean_done = done * math.exp(0.5 * log_sd * log_sd) * normal_cdf(z - log_sd) / below
+    return max(total - mean_done, 0.0)
+
+
+@jit
 def safety_reserve_m(
     margin: float, believed_d_prime_m: float, remaining_s: float, spurt_horizon_s: float
 ) -> float:

@@ -33,6 +33,7 @@ from governor._jit import inlined, jit
 from governor.brain import (
     believed_reserve_m,
     expected_remaining,
+    expected_remaining_unseen_progress,
     hazard_score,
     heat_plan,
     naivety,
@@ -222,6 +223,7 @@ FB_SCALE = FEEDBACK_FIELDS.index("distance_scale")
 FB_BDIST = FEEDBACK_FIELDS.index("believed_distance_m")
 FB_BDUR = FEEDBACK_FIELDS.index("believed_duration_s")
 FB_KNOWN = FEEDBACK_FIELDS.index("endpoint_known")
+FB_SHOWN = FEEDBACK_FIELDS.index("distance_display")
 FB_CLOCK = FEEDBACK_FIELDS.index("clock_rate")
 FB_TOLD = FEEDBACK_FIELDS.index("told_temperature_c")
 FB_OFFSET = FEEDBACK_FIELDS.index("core_temp_offset_c")
@@ -504,12 +506,16 @@ def maximal_command(t, y, inp, k, body, b):
     total, _ = believed_total(p, fb_v, k)
     race = not math.isnan(p[X.target_distance_m])
     done = b.displayed_m if race else b.elapsed_s
-    if fb_v[k, FB_KNOWN] > 0.5:
-        left = total - done
-        frac = done / total
-    else:
+    if fb_v[k, FB_KNOWN] < 0.5:
         left = expected_remaining(done, total, p[X.endpoint_uncertainty])
         frac = done / (done + left) if done + left > 0.0 else 0.0
+    elif race and fb_v[k, FB_SHOWN] < 0.5:
+        # the total is known, what is done is not: dead reckoning
+        left = expected_remaining_unseen_progress(done, total, p[X.endpoint_uncertainty])
+        frac = done / (done + left) if done + left > 0.0 else 0.0
+    else:
+        left = total - done
+        frac = done / total
     if race:
         rem_m = max(left, 1.0)
         rem_s = rem_m / max(v, 0.5 * cs_hat)

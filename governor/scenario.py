@@ -293,6 +293,13 @@ CHANNELS: tuple[Channel, ...] = (
             sweep=Sweep("unknown_endpoint", "unknown endpoint", "0/1", 0.0, 0.0, 1.0, 1.0,
                         1.0, "1: the runner is not told where the effort ends (Mauger "
                         "2009); 0: told", size_is="not", naive=True)),
+    Channel("distance_display", "bool", True, form="flag", protocols=_protocols("Race"),
+            flag="--no-distance-display",
+            help="races: no distance is shown; the runner knows the total but judges what "
+                 "is done by dead reckoning",
+            sweep=Sweep("no_distance_display", "no distance display", "0/1", 0.0, 0.0, 1.0,
+                        1.0, 1.0, "1: the distance done is not shown (Micklewright 2010's "
+                        "blind trial); 0: shown", size_is="not")),
     Channel("clock_rate", "-", 1.0, 0.5, 2.0, flag="--clock-rate", metavar="F",
             help="perceived seconds per true second",
             sweep=Sweep("clock_rate", "clock rate", "×", 1.0, 0.8, 1.2, 0.01, 1.1,
@@ -348,6 +355,10 @@ class Feedback:
         efforts) or nothing (open-ended efforts).
     endpoint_known
         False: the runner is not told where the effort ends (Mauger et al. 2009).
+    distance_display
+        False: no distance is shown during a race; the runner knows the total but judges
+        what is done by dead reckoning, an estimate whose error grows with the distance
+        (Micklewright et al. 2010's blind trial). Races only.
     clock_rate
         Perceived seconds per true second [-] (a clock running fast or slow).
     told_temperature_c
@@ -371,6 +382,7 @@ class Feedback:
     believed_distance_m: float | None = None
     believed_duration_s: float | None = None
     endpoint_known: bool = True
+    distance_display: bool = True
     clock_rate: float = 1.0
     told_temperature_c: float | None = None
     core_temp_offset_c: float = 0.0

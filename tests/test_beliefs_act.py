@@ -98,3 +98,32 @@ def test_an_end_revealed_mid_race_releases_the_reserve_from_then():
     assert revealed["reserve_left_fraction"] < unknown["reserve_left_fraction"] - 0.1
     assert revealed["finish_time_s"] < unknown["finish_time_s"]
     assert revealed["finish_time_s"] == pytest.approx(known["finish_time_s"], rel=0.005)
+
+
+def test_with_no_distance_shown_the_runner_knows_the_total_but_cannot_spurt_for_it():
+    """Micklewright et al. 2010: without feedback the gain of full feedback came in the
+    last quarter. Dead reckoning leaves what is done uncertain: no end spurt, the reserve
+    kept; the display switched on for the last quarter gives the spurt back."""
+    informed = _race(gv.Feedback(), 20000.0)
+    blind = _race(gv.Feedback(distance_display=False), 20000.0)
+    shown_late = _race(gv.Feedback(distance_display=False,
+                                   changes=((3150.0, {"distance_display": True}),)), 20000.0)
+    assert blind["end_spurt_pct"] < 0.0 < informed["end_spurt_pct"]
+    assert blind["reserve_left_fraction"] > informed["reserve_left_fraction"] + 0.1
+    assert blind["finish_time_s"] > informed["finish_time_s"]
+    assert shown_late["end_spurt_pct"] > 0.5
+    assert shown_late["finish_time_s"] == pytest.approx(informed["finish_time_s"], rel=0.002)
+
+
+def test_dead_reckoning_remainder_by_hand():
+    from governor.brain import expected_remaining_unseen_progress as left
+
+    assert left(5000.0, 20000.0, 0.0) == 15000.0
+    assert left(0.0, 20000.0, 0.15) == 20000.0
+    # by Monte Carlo: E[L - D | D < L] with D lognormal about the estimate
+    rng = np.random.default_rng(3)
+    for d in (10000.0, 19000.0, 20000.0):
+        done = d * np.exp(0.15 * rng.standard_normal(2_000_000))
+        below = done[done < 20000.0]
+        assert left(d, 20000.0, 0.15) == pytest.approx(np.mean(20000.0 - below), rel=0.01)
+    assert left(20000.0, 20000.0, 0.15) > 1000.0

@@ -23,6 +23,7 @@ PROTOCOLS = (gv.Race(3000.0), gv.TimeTrial(600.0), gv.TimeToExhaustion(5.0),
 #: A value away from the truth for each channel, inside its bounds.
 DECEPTION = {"distance_scale": 1.05, "believed_distance_m": 3300.0,
              "believed_duration_s": 700.0, "endpoint_known": False, "clock_rate": 1.1,
+             "distance_display": False,
              "told_temperature_c": 12.0, "core_temp_offset_c": -0.3, "pacer_factor": 1.02,
              "km_markers_m": (950.0, 2100.0)}
 
