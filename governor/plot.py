@@ -585,6 +585,36 @@ def plot_record_races(result, axes: Sequence[Axes] | None = None) -> np.ndarray:
     return axes
 
 
+def plot_marcora(result, ax: Axes | None = None) -> Axes:
+    """T8, Marcora & Staiano 2010: the speed the reserve's ceiling allows and the imposed
+    demand over a time to exhaustion, governed (stopped by decision) and with the governor
+    off (Morton's hyperbola), with the published margin left at exhaustion.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x: time [min]; y: flat-equivalent speed [m/s].
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    for i, (name, sim) in enumerate(result.simulations.items()):
+        t = sim.time_s / 60.0
+        ceiling = sim.column("recruitment_ceiling") * sim.params.v_max_mps
+        ax.plot(t, ceiling, color=f"C{i}", label=f"ceiling, {name} ({sim.status})")
+    sim = result.simulations["governed"]
+    demand = sim.column("metabolic_speed_mps")
+    ax.plot(sim.time_s / 60.0, demand, color="k", lw=0.8, label="demand")
+    v_max = sim.params.v_max_mps
+    published = demand[-1] + result.published_values["margin_left"] * (v_max - demand[-1])
+    ax.plot([sim.time_s[-1] / 60.0], [published], "s", color="0.5",
+            label="ceiling at exhaustion, published margin")
+    ax.set_xlabel("time [min]")
+    ax.set_ylabel("speed [m/s]")
+    ax.set_title(f"T8 Marcora & Staiano 2010: exhaustion by decision ({_verdict(result)})")
+    ax.legend(frameon=False, fontsize="x-small")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
 def plot_albertus(result, ax: Axes | None = None) -> Axes:
     """T10, Albertus et al. 2005: RPE at each quarter of the 20 km for each placement of the
     km markers, with the finish time of each in the legend.
@@ -612,7 +642,7 @@ def plot_albertus(result, ax: Axes | None = None) -> Axes:
 
 
 _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
-                "T5": plot_ely, "T6": plot_mauger, "T10": plot_albertus}
+                "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T10": plot_albertus}
 
 
 def plot_study(result, ax: Axes | None = None):
@@ -720,7 +750,7 @@ __all__ = [
     "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
     "format_duration", "COLUMN_LABELS",
     "plot_castle", "plot_stone", "plot_joseph", "plot_tucker", "plot_ely", "plot_mauger",
-    "plot_albertus",
+    "plot_marcora", "plot_albertus",
     "plot_record_race", "plot_record_races", "plot_study", "plot_false_feedback",
     "plot_truth_vs_deception",
 ]

@@ -1,4 +1,4 @@
-"""Published studies, simulated: the targets of ``docs/targets.md`` (T1-T7, T10).
+"""Published studies, simulated: the targets of ``docs/targets.md`` (T1-T8, T10).
 
 One function per target simulates the study's protocol with a default parameter set and
 returns a :class:`StudyResult`: the simulated figures beside the published ones, the
@@ -54,7 +54,15 @@ import pandas as pd
 
 from governor.params import ELITE, TRAINED, Params
 from governor.scenario import CHANNELS as FEEDBACK_CHANNELS
-from governor.scenario import Environment, Feedback, Modifiers, Race, Sweep, TimeTrial
+from governor.scenario import (
+    Environment,
+    Feedback,
+    Modifiers,
+    Race,
+    Sweep,
+    TimeToExhaustion,
+    TimeTrial,
+)
 from governor.simulate import Simulation, simulate
 
 #: Folder of the published race splits, installed with the package
@@ -394,6 +402,70 @@ def mauger_2009(params: Params = TRAINED, distance_m: float = 2000.0,
     )
 
 
+# ---- T8 -------------------------------------------------------------------------------
+#: Runners of :func:`marcora_staiano_2010`'s across-runner check: D' [m] x the weight of
+#: depletion in perceived exertion [CR10].
+MARCORA_RUNNERS = tuple((d, w) for d in (140.0, 170.0, 200.0, 230.0, 260.0)
+                        for w in (4.0, 5.0, 6.0))
+
+
+def marcora_staiano_2010(params: Params = TRAINED, speed_fraction_of_cs: float = 1.05
+                         ) -> StudyResult:
+    """T8, Marcora & Staiano 2010: exhaustion is a decision; the muscles could do more.
+
+    Protocol as simulated: a time to exhaustion at ``speed_fraction_of_cs`` x CS (a few per
+    cent above critical speed, as 80 % of peak aerobic power was for those cyclists:
+    10.5 min), 20 degC; the same for the runners of :data:`MARCORA_RUNNERS`. Published: 10.5
+    +- 2.1 min; maximal 5-s power 1075 W fresh and 731 W at exhaustion for a task of 242 W
+    (59 % of the fresh margin above the task left); RPE at isotime correlated with time to
+    exhaustion (r = -0.82). Must show: 8-14 min, ended by the runner's decision with the
+    recruitment ceiling above the demand, 20-80 % of the fresh margin left (Morton's
+    ceiling), and across runners a negative correlation of RPE at isotime with time to
+    exhaustion.
+    """
+    cs = params.critical_speed_mps
+    sim = simulate(params, TimeToExhaustion(speed_fraction_of_cs * cs))
+    off = simulate(params, TimeToExhaustion(speed_fraction_of_cs * cs),
+                   modifiers=Modifiers(governor=False))
+    tr = sim.trace
+    demand = float(tr["metabolic_speed_mps"].iloc[-1])
+    ceiling = float(tr["recruitment_ceiling"].iloc[-1]) * params.v_max_mps
+    margin = (ceiling - demand) / (params.v_max_mps - demand)
+    runs = []
+    for d_prime, weight in MARCORA_RUNNERS:
+        p = params.replace(d_prime_m=d_prime, rpe_depletion_weight=weight)
+        runs.append(simulate(p, TimeToExhaustion(speed_fraction_of_cs * p.critical_speed_mps)))
+    times = np.array([r.finish_time_s for r in runs])
+    isotime = 0.9 * float(times.min())
+    rpe_iso = np.array([float(np.interp(isotime, r.time_s, r.column("rpe"))) for r in runs])
+    r_iso = float(np.corrcoef(rpe_iso, times)[0, 1])
+    minutes = sim.finish_time_s / 60.0
+    return StudyResult(
+        id="T8", study="Marcora & Staiano 2010",
+        citation="Marcora & Staiano 2010, Eur J Appl Physiol 109:763-770",
+        protocol=f"TRAINED, time to exhaustion at {speed_fraction_of_cs:g} x CS, 20 °C; "
+                 f"{len(runs)} runners (D' 140-260 m, depletion weights 4-6) for the "
+                 "correlation",
+        published="10.5 min; 59 % of the fresh margin above the task left at exhaustion; "
+                  "RPE at isotime vs time to exhaustion r = -0.82",
+        simulated=f"{minutes:.1f} min, {sim.status}; {_pct(margin, signed=False)} of the "
+                  f"fresh margin left; r = {r_iso:.2f}",
+        tolerance="8-14 min; ended by decision with the ceiling above the demand; 20-80 % "
+                  "of the fresh margin left; r < 0 across runners",
+        checks={"8-14 min": 8.0 <= minutes <= 14.0,
+                "ended by decision, ceiling above the demand":
+                    sim.status == "stopped" and ceiling > demand,
+                "20-80 % of the fresh margin left": 0.2 <= margin <= 0.8,
+                "RPE at isotime correlates negatively": r_iso < -0.5},
+        values={"time_to_exhaustion_s": sim.finish_time_s,
+                "governor_off_s": off.finish_time_s, "margin_left": margin,
+                "rpe_isotime_r": r_iso, "ceiling_mps": ceiling, "demand_mps": demand},
+        published_values={"time_to_exhaustion_s": 630.0,
+                          "margin_left": (731 - 242) / (1075 - 242), "rpe_isotime_r": -0.82},
+        simulations={"governed": sim, "governor off": off},
+    )
+
+
 # ---- T10 ------------------------------------------------------------------------------
 #: Split-marker placements of Albertus et al. 2005, by name: the true positions [m] of the
 #: markers that say 1, 2, ..., 19 km on a 20 km course. Misplaced, the first "km" is 775 m
@@ -692,7 +764,8 @@ def record_races(params: Params = ELITE, folder: str | Path = RACES_DIR) -> Stud
 #: The study function of each target, by id.
 STUDIES: dict[str, Callable[[], StudyResult]] = {
     "T1": castle_2012, "T2": stone_2012, "T3": joseph_2008, "T4": tucker_2006,
-    "T5": ely_2007, "T6": mauger_2009, "T7": record_races, "T10": albertus_2005,
+    "T5": ely_2007, "T6": mauger_2009, "T7": record_races, "T8": marcora_staiano_2010,
+    "T10": albertus_2005,
 }
 
 
@@ -927,7 +1000,8 @@ def _set_name(params: Params) -> str:
 
 __all__ = [
     "StudyResult", "castle_2012", "stone_2012", "joseph_2008", "tucker_2006", "ely_2007",
-    "mauger_2009", "albertus_2005", "albertus_markers", "ALBERTUS_SEGMENTS_M",
+    "mauger_2009", "marcora_staiano_2010", "MARCORA_RUNNERS", "albertus_2005",
+    "albertus_markers", "ALBERTUS_SEGMENTS_M",
     "record_races", "record_race", "read_splits", "split_paces",
     "split_shape_checks", "simulated_splits", "race_files", "RACE_CONDITIONS",
     "RaceConditions", "RACES_DIR", "STUDIES", "reproduce_all", "table", "km_splits",
