@@ -42,7 +42,10 @@ def source_keyed_cache_dir(package: Path | None = None, base: Path | None = None
     cannot be written (numba then caches beside the sources)."""
     package = Path(__file__).resolve().parent if package is None else Path(package)
     if base is None:
-        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        try:
+            root = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+        except (RuntimeError, KeyError):  # no home directory (an arbitrary container UID)
+            return None
         base = Path(root) / "governor" / "numba"
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):

@@ -101,9 +101,9 @@ def expected_remaining(done: float, median_total: float, log_sd: float) -> float
     ``E[L | L > d] = m exp(s^2/2) Phi(s - z) / Phi(-z)`` with ``z = ln(d/m)/s``. With
     ``log_sd`` 0 (the end is known) it is ``median_total - done``. With an unknown end it
     never reaches zero: past the median, an effort that has not ended is believed to go on
-    (for ``d >> m`` the expectation is about ``s d / z``), so a reserve held for the end is
-    never released for an end the runner cannot see (Ulmer 1996; St Clair Gibson et al.
-    2006).
+    (for ``d >> m`` the expectation is about ``s d / (z - s)``), so a reserve held for the
+    end is never released for an end the runner cannot see (Ulmer 1996; St Clair Gibson et
+    al. 2006).
     """
     if log_sd <= 0.0:
         return median_total - done
@@ -112,7 +112,7 @@ def expected_remaining(done: float, median_total: float, log_sd: float) -> float
     z = (math.log(done) - math.log(median_total)) / log_sd
     tail = normal_cdf(-z)
     if tail < 1e-300:
-        return done * log_sd / z
+        return done * log_sd / (z - log_sd)
     beyond = median_total * math.exp(0.5 * log_sd * log_sd) * normal_cdf(log_sd - z)
     return max(beyond / tail - done, 0.0)
 
@@ -135,7 +135,7 @@ def expected_remaining_unseen_progress(done: float, total: float, log_sd: float)
     z = (math.log(total) - math.log(done)) / log_sd
     below = normal_cdf(z)
     if below < 1e-300:
-        return total * log_sd / max(-z, 1e-9)
+        return total * log_sd / (log_sd - z)
     mean_done = done * math.exp(0.5 * log_sd * log_sd) * normal_cdf(z - log_sd) / below
     return max(total - mean_done, 0.0)
 

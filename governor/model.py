@@ -446,12 +446,17 @@ def body_rates(t, y, inp, dy):
 def displayed_distance_m(y, inp, k):
     """The distance the runner believes done [m]: the integral of the displayed speed, or,
     with km markers, what the last marker passed says plus the displayed distance since it
-    (the true distance since it times the displayed-distance scale)."""
+    (the true distance since it times the displayed-distance scale). With no distance
+    display, the median of dead reckoning: the true distance (since the last marker), the
+    watch's scale not seen."""
     true_m = inp.markers[MARKERS.true_m]
+    shown = inp.fb_v[k, FB_SHOWN] > 0.5
     if true_m.size == 1:
-        return y[SD]
+        # with no display, dead reckoning: its median is the true distance, not the watch's
+        return y[SD] if shown else y[S]
+    scale = inp.fb_v[k, FB_SCALE] if shown else 1.0
     i = np.searchsorted(true_m, y[S], side="right") - 1
-    return inp.markers[MARKERS.told_m, i] + inp.fb_v[k, FB_SCALE] * (y[S] - true_m[i])
+    return inp.markers[MARKERS.told_m, i] + scale * (y[S] - true_m[i])
 
 
 @inlined

@@ -127,3 +127,25 @@ def test_dead_reckoning_remainder_by_hand():
         below = done[done < 20000.0]
         assert left(d, 20000.0, 0.15) == pytest.approx(np.mean(20000.0 - below), rel=0.01)
     assert left(20000.0, 20000.0, 0.15) > 1000.0
+
+
+def test_a_watch_that_is_not_shown_changes_nothing():
+    hidden = [_race(gv.Feedback(distance_display=False, distance_scale=s))
+              for s in (0.9, 1.0, 1.1)]
+    times = [h["finish_time_s"] for h in hidden]
+    assert max(times) - min(times) < 1e-6
+
+
+def test_the_unseen_tails_match_their_exact_forms_where_they_take_over():
+    """Far in the tail the closed forms underflow and asymptotic forms take over; the two
+    join without a step (what remains, relative to what is done, is continuous)."""
+    from governor.brain import expected_remaining, expected_remaining_unseen_progress
+
+    for sd in (0.15, 0.5):
+        for z in (37.0, 37.6):  # either side of the switch, each on the tail's asymptote
+            d = 4000.0 * math.exp(sd * z)
+            assert expected_remaining(d, 4000.0, sd) / d == pytest.approx(sd / (z - sd),
+                                                                          rel=0.003)
+            d = 20000.0 * math.exp(sd * z)
+            assert expected_remaining_unseen_progress(d, 20000.0, sd) / 20000.0 == \
+                pytest.approx(sd / (sd + z), rel=0.003)

@@ -42,3 +42,15 @@ def test_the_package_caches_in_its_source_keyed_folder():
         assert numba.config.CACHE_DIR == os.environ["NUMBA_CACHE_DIR"]
     else:
         assert numba.config.CACHE_DIR == str(source_keyed_cache_dir())
+
+
+def test_no_home_directory_means_no_cache_folder_not_a_failed_import(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert source_keyed_cache_dir() is None

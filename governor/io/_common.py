@@ -62,6 +62,25 @@ def _strict_parser() -> etree.XMLParser:
     )
 
 
+def _root_name_end(body: bytes) -> int:
+    """Where the root element's name ends: past the prolog's declaration, processing
+    instructions and comments (which may themselves hold ``<name``); 0 if none."""
+    pos = 0
+    while True:
+        start = body.find(b"<", pos)
+        if start < 0:
+            return 0
+        if body.startswith(b"<!--", start):
+            close = body.find(b"-->", start + 4)
+            pos = len(body) if close < 0 else close + 3
+        elif body.startswith(b"<?", start) or body.startswith(b"<!", start):
+            close = body.find(b">", start + 2)
+            pos = len(body) if close < 0 else close + 1
+        else:
+            m = _ROOT_START.match(body, start)
+            return m.end() if m else 0
+
+
 def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]]:
     """``data`` with a namespace declaration added to the root element for every prefix
     the document uses but never declares (as files of some exporters do); and those
@@ -72,11 +91,7 @@ def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]]:
     if not missing:
         return data, []
     body = _XML_DECLARATION.sub(b"", data)
-    prolog_end = 0
-    for m in _ROOT_START.finditer(body):
-        if body[m.start():m.start() + 2] not in (b"<?", b"<!"):
-            prolog_end = m.end()
-            break
+    prolog_end = _root_name_end(body)
     declarations = b"".join(b' xmlns:%s="urn:governor:undeclared:%s"' % (p.encode(), p.encode())
                             for p in missing)
     return body[:prolog_end] + declarations + body[prolog_end:], missing

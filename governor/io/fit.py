@@ -104,13 +104,19 @@ class _Damaged(Exception):
 class _Definition:
     """One definition message: how to unpack its data messages."""
 
-    __slots__ = ("number", "struct", "fields", "size")
+    __slots__ = ("number", "struct", "fields", "size", "stamp")
 
     def __init__(self, number: int, endian: str, fields: list[tuple[int, int, int, str]]):
         # fields: (field number or ("dev", index, number) key, size, base type id, kind)
         fmt = [endian]
         kept = []
+        #: where the timestamp (field 253) sits, to read it from messages otherwise skipped
+        self.stamp = None
+        offset = 0
         for key, size, base, kind in fields:
+            if key == _TIMESTAMP and size == 4 and self.stamp is None:
+                self.stamp = (offset, struct.Struct(endian + "I"))
+            offset += size
             code, base_size, name = _BASE.get(base, ("B", 1, "byte"))
             if kind == "value" and base_size and size == base_size and name != "string":
                 fmt.append(code)
@@ -202,6 +208,11 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
         if pos + definition.size > end:
             raise _Damaged(pos - 1, "data message cut short")
         if definition.number not in _WANTED:
+            # skipped, but its timestamp is the reference of compressed timestamps
+            if definition.stamp is not None:
+                stamp = definition.stamp[1].unpack_from(data, pos + definition.stamp[0])[0]
+                if stamp != 0xFFFFFFFF:
+                    last_time = stamp
             pos += definition.size
             continue
         raw = definition.struct.unpack_from(data, pos)

@@ -188,3 +188,42 @@ def test_chained_fit_files_are_read_as_one(tmp_path):
     path.write_bytes(build(60, pause=None) + build(60, pause=None))
     raw = read_fit(path, path.read_bytes())
     assert len(raw.frame) == 120
+
+
+def test_a_comment_before_the_root_does_not_catch_the_repaired_declaration(tmp_path):
+    good = tmp_path / "good.gpx"
+    write_gpx(synthetic_run(300), good)
+    text = re.sub(r'\s+xmlns:gpxtpx="[^"]*"', "", good.read_text())
+    text = text.replace("<gpx", "<!-- made by <tool> version 2 -->\n<gpx", 1)
+    bad = tmp_path / "commented.gpx"
+    bad.write_text(text)
+    activity = read_log(bad)
+    assert activity["heart_rate_bpm"].notna().all()
+    assert "namespace prefix gpxtpx used without a declaration" in _report(activity)
+
+
+def test_compressed_timestamps_count_from_messages_the_reader_skips(tmp_path):
+    """The reference of a compressed timestamp is the last timestamp of any message: here a
+    device_info message, otherwise unread, 100 s after the last record."""
+    from fit_bytes import _data, _definition
+
+    body = _definition(0, 0, [(0, 1, 0x00), (1, 2, 0x84), (2, 2, 0x84)])
+    body += _data(0, "BHH", 4, 1, 3113)
+    body += _definition(1, 20, [(253, 4, 0x86), (3, 1, 0x02)])
+    body += _definition(2, 23, [(253, 4, 0x86), (0, 1, 0x02)])  # device_info
+    body += _definition(3, 20, [(3, 1, 0x02)])
+    for i in range(3):
+        body += _data(1, "IB", START + i, 150)
+    body += _data(2, "IB", START + 100, 0)
+    for i in range(101, 104):
+        body += _data(3, "B", 150, header=0x80 | (3 << 5) | ((START + i) & 0x1F))
+    header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(body), b".FIT")
+    from governor.io.fit import crc16
+
+    header += struct.pack("<H", crc16(header))
+    data = header + body
+    data += struct.pack("<H", crc16(data))
+    raw = read_fit(tmp_path / "x.fit", data)
+    seconds = (raw.frame.index.asi8 / 1e9 - raw.frame.index.asi8[0] / 1e9).tolist()
+    assert seconds == [0, 1, 2, 101, 102, 103]
+    _assert_same_records(data, raw)
