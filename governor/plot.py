@@ -585,6 +585,16 @@ def plot_record_races(result, axes: Sequence[Axes] | None = None) -> np.ndarray:
     return axes
 
 
+def _label_study(ax: Axes, xlabel: str, ylabel: str, title: str) -> Axes:
+    """Axis labels, title, a small legend and a light grid: the finish of a study figure."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(frameon=False, fontsize="x-small")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
 def plot_marcora(result, ax: Axes | None = None) -> Axes:
     """T8, Marcora & Staiano 2010: the speed the reserve's ceiling allows and the imposed
     demand over a time to exhaustion, governed (stopped by decision) and with the governor
@@ -607,12 +617,8 @@ def plot_marcora(result, ax: Axes | None = None) -> Axes:
     published = demand[-1] + result.published_values["margin_left"] * (v_max - demand[-1])
     ax.plot([sim.time_s[-1] / 60.0], [published], "s", color="0.5",
             label="ceiling at exhaustion, published margin")
-    ax.set_xlabel("time [min]")
-    ax.set_ylabel("speed [m/s]")
-    ax.set_title(f"T8 Marcora & Staiano 2010: exhaustion by decision ({_verdict(result)})")
-    ax.legend(frameon=False, fontsize="x-small")
-    ax.grid(True, alpha=0.3)
-    return ax
+    return _label_study(ax, "time [min]", "speed [m/s]",
+                        f"T8 Marcora & Staiano 2010: exhaustion by decision ({_verdict(result)})")
 
 
 def plot_albertus(result, ax: Axes | None = None) -> Axes:
@@ -633,12 +639,8 @@ def plot_albertus(result, ax: Axes | None = None) -> Axes:
         t = result.values[f"{key}_s"]
         ax.plot(quarters, rpe, "o-", color=f"C{i}", alpha=0.8,
                 label=f"{name} ({format_duration(t)}, {100 * (t / base - 1):+.2f} %)")
-    ax.set_xlabel("distance done [%]")
-    ax.set_ylabel("RPE [CR10]")
-    ax.set_title(f"T10 Albertus 2005: misplaced km markers ({_verdict(result)})")
-    ax.legend(frameon=False, fontsize="x-small")
-    ax.grid(True, alpha=0.3)
-    return ax
+    return _label_study(ax, "distance done [%]", "RPE [CR10]",
+                        f"T10 Albertus 2005: misplaced km markers ({_verdict(result)})")
 
 
 _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
