@@ -75,6 +75,7 @@ from governor.physiology.thermal import (
     thermal_rates_from_vapour_c_per_s,
 )
 from governor.scenario import (
+    END_RULES,
     FEEDBACK_FIELDS,
     IMPOSED,
     MAXIMAL,
@@ -170,11 +171,8 @@ SCENARIO_SCALARS = (
     ("stop_fraction", "-", "the speed floor as a fraction of the settled speed"),
     ("natural_end_s", "s", "when the effort ends by itself; inf: on another rule"),
     ("limit_s", "s", "the protocol's time limit"),
-    ("ends_on_distance", "1/0", "ends at the finish line"),
-    ("ends_on_duration", "1/0", "ends when its time is up"),
-    ("ends_on_exhaustion", "1/0", "ends when the reserve cannot meet the demand"),
-    ("ends_on_tolerance", "1/0", "ends when perceived exertion passes the tolerance"),
-    ("ends_on_speed_floor", "1/0", "ends when speed falls below the floor"),
+    *((f"ends_on_{rule}", "1/0", f"ends by the rule {rule!r} (scenario.END_RULES)")
+      for rule in END_RULES),
 )
 #: Names of the packed scalar vector: the parameters, then the scenario's scalars.
 SCALAR_NAMES = Params.names() + tuple(n for n, _, _ in SCENARIO_SCALARS)
@@ -489,6 +487,41 @@ def beliefs(y, inp, k, body):
 
 
 @inlined
+def held_margin(p):
+    """The fraction of D'0 the governor holds back [-]: the reserve margin, larger for a
+    naive runner, at most 0.95."""
+    return min(p[X.reserve_margin] * (1.0 + p[X.naive_margin_extra] * p[X.naivety]), 0.95)
+
+
+@inlined
+def planned_critical_speed(y, p, body, b, e_planned, v_planned, v_present, ahead_s):
+    """The critical speed the governor plans with [m/s], and the thermal-feasible speed of
+    its heat plan [m/s]: its believed CS lowered by the heat it forecasts over ``ahead_s``
+    (from the told air and the displayed core) and by the load it expects at the planned
+    metabolic speed ``e_planned``, both sensed through afferents (a lower gain
+    under-senses their cost), a fraction ``heat_anticipation`` of the change expected."""
+    w = p[X.heat_anticipation]
+    gain = p[X.afferent_gain]
+    mass = p[X.body_mass_kg]
+    # the forecast assumes exercising blood flow (core at least 38 degC), not resting flow
+    conductance = core_skin_conductance_w_k(max(y[TC], EXERCISE_CORE_C), y[TSK],
+                                            p[X.surface_area_m2])
+    heat = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_planned, p[X.air_cost_s2_m2])
+                   + RESTING_METABOLIC_W_KG)
+    mean_core, e_t = heat_plan(
+        heat, b.core_shown_c, y[TSK], body.sweating_factor, conductance, b.told_air_c,
+        body.vapour_kpa, v_planned, v_present, body.headwind_mps, ahead_s,
+        p[X.core_temp_limit_c], p[X.thermal_margin_c], mass, p[X.surface_area_m2],
+        p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
+    plan_core = (1.0 - w) * b.core_shown_c + w * mean_core
+    plan_load = y[L] + w * 0.5 * ahead_s * (e_planned / p[X.critical_speed_mps]) / 3600.0
+    cs_plan = effective_critical_speed_mps(b.cs_mps, plan_core, p[X.heat_onset_c],
+                                           p[X.heat_cs_loss_per_c] * gain, plan_load,
+                                           p[X.durability_loss_per_h] * gain)
+    return cs_plan, e_t
+
+
+@inlined
 def maximal_command(t, y, inp, k, body, b):
     """The command of a maximal effort (a race or a time trial): the smallest of the
     reserve-feasible, thermal-feasible and perceptually acceptable speeds over what is
@@ -498,17 +531,10 @@ def maximal_command(t, y, inp, k, body, b):
     e = body.e_mps
     v = body.v_mps
     cs_hat = b.cs_mps
-    mass = p[X.body_mass_kg]
-    margin = min(p[X.reserve_margin] * (1.0 + p[X.naive_margin_extra] * p[X.naivety]), 0.95)
-    # the forecast assumes exercising blood flow (core at least 38 degC), not resting flow
-    conductance = core_skin_conductance_w_k(max(y[TC], EXERCISE_CORE_C), y[TSK],
-                                            p[X.surface_area_m2])
-    w = p[X.heat_anticipation]
-    gain = p[X.afferent_gain]
 
     # what is left, as believed: with the end unknown, a belief with uncertainty (the
     # expected remainder of a lognormal total, given that it has not ended)
-    total, _ = believed_total(p, fb_v, k)
+    total = b.total
     race = not math.isnan(p[X.target_distance_m])
     done = b.displayed_m if race else b.elapsed_s
     if fb_v[k, FB_KNOWN] < 0.5:
@@ -530,21 +556,8 @@ def maximal_command(t, y, inp, k, body, b):
 
     # the governor's plan: CS lowered by the heat and the load it expects
     e_guess = max(e, cs_hat)
-    v_guess = max(v, e_guess)
-    heat_guess = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_guess, p[X.air_cost_s2_m2])
-                         + RESTING_METABOLIC_W_KG)
-    mean_core, e_t = heat_plan(
-        heat_guess, b.core_shown_c, y[TSK], body.sweating_factor, conductance, b.told_air_c,
-        body.vapour_kpa, v_guess, v, body.headwind_mps, rem_s, p[X.core_temp_limit_c],
-        p[X.thermal_margin_c], mass, p[X.surface_area_m2], p[X.sweat_gain_w_m2_k],
-        p[X.clothing_clo])
-    plan_core = (1.0 - w) * b.core_shown_c + w * mean_core
-    plan_load = y[L] + w * 0.5 * rem_s * (e_guess / p[X.critical_speed_mps]) / 3600.0
-    # heat and load are sensed through afferents: a lower gain under-senses their cost
-    cs_plan = effective_critical_speed_mps(cs_hat, plan_core, p[X.heat_onset_c],
-                                           p[X.heat_cs_loss_per_c] * gain, plan_load,
-                                           p[X.durability_loss_per_h] * gain)
-    d_safe = safety_reserve_m(margin, b.d_prime_m, rem_s, p[X.spurt_horizon_s])
+    cs_plan, e_t = planned_critical_speed(y, p, body, b, e_guess, max(v, e_guess), v, rem_s)
+    d_safe = safety_reserve_m(held_margin(p), b.d_prime_m, rem_s, p[X.spurt_horizon_s])
     if race:
         e_d = reserve_feasible_speed_distance(cs_plan, b.reserve_m, d_safe, rem_m)
     else:
@@ -611,26 +624,9 @@ def imposed_command(t, y, inp, k, body, b):
         willing = p[X.rpe_tolerated]
         # the plan: CS lowered by the heat and the load expected over what it expects
         # remains (the forecast of a race)
-        w = p[X.heat_anticipation]
-        gain = p[X.afferent_gain]
-        mass = p[X.body_mass_kg]
-        ahead = max(y[XE] - t_hat, 1.0)
-        conductance = core_skin_conductance_w_k(max(y[TC], EXERCISE_CORE_C), y[TSK],
-                                                p[X.surface_area_m2])
-        heat = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_req, p[X.air_cost_s2_m2])
-                       + RESTING_METABOLIC_W_KG)
-        mean_core, _ = heat_plan(
-            heat, b.core_shown_c, y[TSK], body.sweating_factor, conductance, b.told_air_c,
-            body.vapour_kpa, body.v_mps, body.v_mps, body.headwind_mps, ahead,
-            p[X.core_temp_limit_c], p[X.thermal_margin_c], mass, p[X.surface_area_m2],
-            p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
-        plan_core = (1.0 - w) * b.core_shown_c + w * mean_core
-        plan_load = y[L] + w * 0.5 * ahead * (e_req / p[X.critical_speed_mps]) / 3600.0
-        cs_plan = effective_critical_speed_mps(b.cs_mps, plan_core, p[X.heat_onset_c],
-                                               p[X.heat_cs_loss_per_c] * gain, plan_load,
-                                               p[X.durability_loss_per_h] * gain)
-        margin = min(p[X.reserve_margin] * (1.0 + p[X.naive_margin_extra] * p[X.naivety]),
-                     0.95)
+        cs_plan, _ = planned_critical_speed(y, p, body, b, e_req, body.v_mps, body.v_mps,
+                                            max(y[XE] - t_hat, 1.0))
+        margin = held_margin(p)
         # with no end in sight the reserve held for it is kept; near a told end, released
         if told:
             d_safe = safety_reserve_m(margin, b.d_prime_m, max(told_s - t_hat, 0.0),
