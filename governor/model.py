@@ -403,11 +403,15 @@ def body_rates(t, y, inp, dy):
     core = y[TC]
     skin = y[TSK]
 
-    # blocked afferents also weaken the pressor reflex: less O2 reaches the muscle
+    # blocked afferents also weaken the pressor reflex: less O2 reaches the muscle, so its
+    # critical speed is lower (heart rate and the durability load still scale with the
+    # runner's own CS)
+    cs_muscle = cs
     if p[X.afferent_gain] < 1.0:
-        cs = cs * (1.0 - p[X.pressor_cs_loss] * (1.0 - p[X.afferent_gain]))
-    cs_eff = effective_critical_speed_mps(cs, core, p[X.heat_onset_c], p[X.heat_cs_loss_per_c],
-                                          y[L], p[X.durability_loss_per_h])
+        cs_muscle = cs * (1.0 - p[X.pressor_cs_loss] * (1.0 - p[X.afferent_gain]))
+    cs_eff = effective_critical_speed_mps(cs_muscle, core, p[X.heat_onset_c],
+                                          p[X.heat_cs_loss_per_c], y[L],
+                                          p[X.durability_loss_per_h])
     r_max = recruitment_ceiling(reserve, d0, cs_eff, vmax)
     recruit = min(max(y[R], 0.0), r_max)
     e = vmax * recruit
