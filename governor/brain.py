@@ -239,6 +239,7 @@ def heat_plan(
     sweating_factor: float,
     conductance_w_k: float,
     told_air_c: float,
+    radiant_w: float,
     air_vapour_kpa: float,
     planned_speed_mps: float,
     present_speed_mps: float,
@@ -265,7 +266,9 @@ def heat_plan(
     told. The approach has the time constant of the evaporation the forecast expects to
     achieve (:func:`governor.physiology.thermal.effective_sweat_conductance_w_k`): that of
     the sweat, unless humidity or the glands limit it, when the approach is slower.
-    ``conductance_w_k`` is the core-to-skin conductance [W/K].
+    ``conductance_w_k`` is the core-to-skin conductance [W/K]. Radiant heat on the skin
+    ``radiant_w`` [W] (the sun, felt) is planned for as the air warmer by
+    ``radiant_w / (A h_dry)``, the sol-air temperature of the linear dry exchange.
 
     The thermal-feasible speed is the fastest whose forecast core at the believed end
     stays ``margin_c`` below ``limit_c`` (:func:`thermal_feasible_speed_from_conductances`).
@@ -281,22 +284,22 @@ def heat_plan(
     h_dry, h_evap = clothed_coefficients_w_m2(convective_coefficient_w_m2_k(air_speed),
                                               clothing_clo)
     dry = area_m2 * h_dry
+    air_c = told_air_c + radiant_w / dry
     sweat = area_m2 * sweat_gain_w_m2_k * sweating_factor
     skin_vapour, skin_vapour_slope = skin_saturation_kpa(skin_c)
     capacity, capacity_slope = evaporative_capacity_from_saturation_w(
         skin_vapour, skin_vapour_slope, air_vapour_kpa, h_evap, area_m2)
-    steady = steady_core_limited_c(heat_w, told_air_c, conductance_w_k, dry, sweat, skin_c,
+    steady = steady_core_limited_c(heat_w, air_c, conductance_w_k, dry, sweat, skin_c,
                                    capacity, capacity_slope)
     sweat_eff = sweat
-    if steady > steady_core_from_conductances_c(heat_w, told_air_c, conductance_w_k, dry,
-                                                sweat):
-        sweat_eff = effective_sweat_conductance_w_k(heat_w, told_air_c, conductance_w_k, dry,
+    if steady > steady_core_from_conductances_c(heat_w, air_c, conductance_w_k, dry, sweat):
+        sweat_eff = effective_sweat_conductance_w_k(heat_w, air_c, conductance_w_k, dry,
                                                     sweat, steady)
     x = remaining_s / time_constant_from_conductances_s(mass_kg, dry, sweat_eff)
     decay = math.exp(-x)
     mean_core = mean_forecast_from_decay_c(core_shown_c, steady, x, decay)
     e_t = thermal_feasible_speed_from_conductances(
-        core_shown_c, limit_c, margin_c, decay, told_air_c, conductance_w_k, dry, sweat, skin_c,
+        core_shown_c, limit_c, margin_c, decay, air_c, conductance_w_k, dry, sweat, skin_c,
         capacity, capacity_slope, mass_kg, FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
     if e_t < planned_speed_mps:
         h_dry_t, h_evap_t = clothed_coefficients_w_m2(
@@ -304,9 +307,10 @@ def heat_plan(
             clothing_clo)
         capacity_t, slope_t = evaporative_capacity_from_saturation_w(
             skin_vapour, skin_vapour_slope, air_vapour_kpa, h_evap_t, area_m2)
+        dry_t = area_m2 * h_dry_t
         e_t = thermal_feasible_speed_from_conductances(
-            core_shown_c, limit_c, margin_c, decay, told_air_c, conductance_w_k,
-            area_m2 * h_dry_t, sweat, skin_c, capacity_t, slope_t, mass_kg,
+            core_shown_c, limit_c, margin_c, decay, told_air_c + radiant_w / dry_t,
+            conductance_w_k, dry_t, sweat, skin_c, capacity_t, slope_t, mass_kg,
             FLAT_COST_J_PER_KG_M, RESTING_METABOLIC_W_KG)
     return mean_core, e_t
 

@@ -69,6 +69,7 @@ from governor.physiology.reserve import (
 )
 from governor.physiology.thermal import (
     RESTING_METABOLIC_W_KG,
+    absorbed_radiant_w,
     core_skin_conductance_w_k,
     heat_production_w,
     saturation_vapour_pressure_kpa,
@@ -201,7 +202,8 @@ ROWS = (
     ("course", (("distance_m", "start of each segment [m]"), ("grade", "its grade [-]"))),
     ("air", (("time_s", "time [s]"), ("temperature_c", "air temperature [degC]"),
              ("vapour_kpa", "the air's vapour pressure [kPa]"),
-             ("headwind_mps", "headwind [m/s]"))),
+             ("headwind_mps", "headwind [m/s]"),
+             ("solar_w_m2", "radiant load: irradiance on a plane facing the source [W/m^2]"))),
     ("pacer", (("time_s", "the pacer's times [s]"), ("distance_m", "its distances [m]"))),
     ("schedule", (("end_s", "end of each part [s]"),
                   ("rpe", "its target RPE [CR10]; NaN: a target speed"),
@@ -231,7 +233,8 @@ FB_TSTART = len(FEEDBACK_FIELDS)
 # what the body computes for the brain, what the brain believes, what it decides
 Body = namedtuple("Body", (
     "grade", "air_c", "vapour_kpa", "headwind_mps", "reserve_m", "cs_eff_mps", "r_max",
-    "recruitment", "e_mps", "v_mps", "evaporation_w", "sweating_factor", "drive_rpe"))
+    "recruitment", "e_mps", "v_mps", "evaporation_w", "sweating_factor", "radiant_w",
+    "drive_rpe"))
 Beliefs = namedtuple("Beliefs", (
     "cs_mps", "d_prime_m", "reserve_m", "told_air_c", "core_shown_c", "displayed_m",
     "elapsed_s", "total", "drive_rpe"))
@@ -314,7 +317,7 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     return Inputs(
         scalars=scalars,
         course=np.array([course_d, course_g], dtype=float),
-        air=np.array([env[:, 0], env[:, 1], vapour, env[:, 3]], dtype=float),
+        air=np.array([env[:, 0], env[:, 1], vapour, env[:, 3], env[:, 4]], dtype=float),
         fb_t=fb_t,
         fb_v=np.ascontiguousarray(fb_v),
         pacer=np.ascontiguousarray(pacer_rows),
@@ -324,10 +327,18 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     )
 
 
-def initial_state(params: Params, environment: Environment, inputs: Inputs) -> np.ndarray:
-    """Resting state at the start line: full reserve, 37.0 degC core, skin between 33 degC
-    and the air, resting heart rate, nothing perceived yet, and the plan made for the total
-    the runner is told at the start (from the packed ``inputs``)."""
+#: The body's states that carry over from one effort to the next (a preload, a warm-up).
+BODY_STATES = (R, D, TC, TSK, P, HR, L)
+
+
+def initial_state(params: Params, environment: Environment, inputs: Inputs,
+                  carried: np.ndarray | None = None) -> np.ndarray:
+    """State at the start line: at rest, a full reserve, 37.0 degC core, skin between
+    33 degC and the air, resting heart rate, nothing perceived yet; or, given the final
+    state ``carried`` of an effort just before, the body as that effort left it
+    (:data:`BODY_STATES`). Beliefs start afresh: nothing done on the display or the clock,
+    and the plan made for the total the runner is told at the start (from the packed
+    ``inputs``)."""
     y = np.zeros(N_STATE)
     y[R] = 0.0
     y[D] = params.d_prime_m
@@ -335,6 +346,9 @@ def initial_state(params: Params, environment: Environment, inputs: Inputs) -> n
     y[TSK] = min(max(33.0 + 0.2 * (environment.temperature_at(0.0) - 20.0), 30.0), 35.5)
     y[P] = 0.5
     y[HR] = params.heart_rate_rest_bpm
+    if carried is not None:
+        for i in BODY_STATES:
+            y[i] = carried[i]
     # the plan is made for the total believed at the start: told, or the governor's own
     # prediction of how long it can hold an imposed pace
     dy, aux = np.empty(N_STATE), np.empty(N_AUX)
@@ -390,10 +404,12 @@ def body_rates(t, y, inp, dy):
         air_c = _interp(t, air[AIR.time_s], air[AIR.temperature_c])
         vapour = _interp(t, air[AIR.time_s], air[AIR.vapour_kpa])
         wind = _interp(t, air[AIR.time_s], air[AIR.headwind_mps])
+        sun = _interp(t, air[AIR.time_s], air[AIR.solar_w_m2])
     else:
         air_c = air[AIR.temperature_c, 0]
         vapour = air[AIR.vapour_kpa, 0]
         wind = air[AIR.headwind_mps, 0]
+        sun = air[AIR.solar_w_m2, 0]
     mass = p[X.body_mass_kg]
     kair = p[X.air_cost_s2_m2]
     cs = p[X.critical_speed_mps]
@@ -422,9 +438,11 @@ def body_rates(t, y, inp, dy):
     if grade != 0.0:
         work_w = mass * GRAVITY_MPS2 * v * grade / math.sqrt(1.0 + grade * grade)
     air_speed = abs(v + wind)
+    radiant = absorbed_radiant_w(sun, p[X.surface_area_m2])
     d_core, d_skin, evap, phi = thermal_rates_from_vapour_c_per_s(
         core, skin, heat_production_w(metabolic_w, work_w), metabolic_w, air_c, vapour,
-        air_speed, mass, p[X.surface_area_m2], p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
+        air_speed, mass, p[X.surface_area_m2], p[X.sweat_gain_w_m2_k], p[X.clothing_clo],
+        radiant)
     drive = afferent_drive_cr10(e / cs_eff, 1.0 - reserve / d0, core, skin,
                                 p[X.rpe_intensity_weight], p[X.rpe_depletion_weight],
                                 p[X.rpe_core_weight], p[X.rpe_skin_weight], p[X.afferent_gain],
@@ -440,7 +458,7 @@ def body_rates(t, y, inp, dy):
                                        p[X.heart_rate_tau_fall_s])
     dy[L] = e / cs / 3600.0
     return Body(grade, air_c, vapour, wind, reserve, cs_eff, r_max, recruit, e, v, evap, phi,
-                drive)
+                radiant, drive)
 
 
 # ---- the brain: beliefs only ---------------------------------------------------------------
@@ -514,7 +532,7 @@ def planned_critical_speed(y, p, body, b, e_planned, v_planned, v_present, ahead
                    + RESTING_METABOLIC_W_KG)
     mean_core, e_t = heat_plan(
         heat, b.core_shown_c, y[TSK], body.sweating_factor, conductance, b.told_air_c,
-        body.vapour_kpa, v_planned, v_present, body.headwind_mps, ahead_s,
+        body.radiant_w, body.vapour_kpa, v_planned, v_present, body.headwind_mps, ahead_s,
         p[X.core_temp_limit_c], p[X.thermal_margin_c], mass, p[X.surface_area_m2],
         p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
     plan_core = (1.0 - w) * b.core_shown_c + w * mean_core

@@ -643,8 +643,34 @@ def plot_albertus(result, ax: Axes | None = None) -> Axes:
                         f"T10 Albertus 2005: misplaced km markers ({_verdict(result)})")
 
 
+def plot_levels(result, ax: Axes | None = None) -> Axes:
+    """T13, Levels et al. 2012: speed and skin temperature through the control and the
+    radiant race, the heated stretch shaded.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Speed [m/s] against distance [km] on the left axis, skin temperature [degC] on a
+        twin axis (dashed).
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    skin_ax = ax.twinx()
+    for i, (name, sim) in enumerate(result.simulations.items()):
+        km = sim.column("distance_m") / 1000.0
+        ax.plot(km, sim.column("speed_mps"), color=f"C{i}", lw=1.4,
+                label=f"{name} ({format_duration(sim.finish_time_s)})")
+        skin_ax.plot(km, sim.column("skin_temp_c"), color=f"C{i}", ls="--", lw=1.0)
+    total_km = result.simulations["control"].distance_m / 1000.0
+    ax.axvspan(0.2 * total_km, 0.8 * total_km, color="0.9", zorder=0,
+               label="radiant load on")
+    skin_ax.set_ylabel("skin temperature [°C] (dashed)")
+    return _label_study(ax, "distance [km]", "speed [m/s]",
+                        f"T13 Levels 2012: radiant heat on the skin ({_verdict(result)})")
+
+
 _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
-                "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T10": plot_albertus}
+                "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T10": plot_albertus,
+                "T13": plot_levels}
 
 
 def plot_study(result, ax: Axes | None = None):

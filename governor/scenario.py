@@ -99,14 +99,23 @@ class Course:
 
 
 # ----------------------------------------------------------------------------------------
+#: The conditions of :class:`Environment` that may vary over time, in its packed order.
+_CONDITIONS = ("temperature_c", "relative_humidity", "wind_mps", "solar_w_m2")
+
+
 @dataclass(frozen=True)
 class Environment:
-    """Air conditions: temperature [degC], relative humidity [0-1] and headwind [m/s], and
-    the clothing worn [clo].
+    """Air conditions: temperature [degC], relative humidity [0-1], headwind [m/s] and the
+    sun [W/m^2], and the clothing worn [clo].
 
     Each condition may be a constant or a sequence of values over ``time_s`` (linear
     interpolation, held constant outside). The headwind blows against the runner (negative:
-    tailwind). ``clothing_clo`` is the insulation worn (ISO 9920: racing singlet and shorts
+    tailwind). ``solar_w_m2`` is the radiant load on the runner: the irradiance of direct
+    sunlight on a plane facing the sun (0-6000 W/m^2; about 800-1000 under a clear sky at midday,
+    0 in shade, at night or indoors), or of a heat lamp; the skin absorbs a fraction of it
+    (:func:`governor.physiology.thermal.absorbed_radiant_w`). Weather services that give
+    global horizontal irradiance give a close figure when the sun is high.
+    ``clothing_clo`` is the insulation worn (ISO 9920: racing singlet and shorts
     ~0.1-0.2 clo, long sleeves and tights ~0.6, winter running kit ~1); the default 0 treats
     race kit as thermally bare, as the calibration to the heat studies does. Dress the
     runner for cold conditions, or the skin cools as bare skin would.
@@ -117,11 +126,12 @@ class Environment:
     wind_mps: float | Sequence[float] = 0.0
     time_s: Sequence[float] | None = None
     clothing_clo: float = 0.0
+    solar_w_m2: float | Sequence[float] = 0.0
 
     def __post_init__(self) -> None:
         _finite("Environment.clothing_clo", self.clothing_clo, 0.0, 3.0)
         arrays = [np.atleast_1d(np.asarray(x, dtype=float)) for x in
-                  (self.temperature_c, self.relative_humidity, self.wind_mps)]
+                  (self.temperature_c, self.relative_humidity, self.wind_mps, self.solar_w_m2)]
         n = max(a.size for a in arrays)
         if n > 1:
             if self.time_s is None:
@@ -129,27 +139,24 @@ class Environment:
             t = np.asarray(self.time_s, dtype=float)
             if t.size != n or np.any(np.diff(t) <= 0):
                 raise ValueError("Environment: time_s must increase and match the varying values")
-            for a, name in zip(arrays, ("temperature_c", "relative_humidity", "wind_mps"),
-                               strict=True):
+            for a, name in zip(arrays, _CONDITIONS, strict=True):
                 if a.size not in (1, n):
                     raise ValueError(f"Environment: {name} has {a.size} values, expected {n}")
-        for a, name, lo, hi in zip(arrays, ("temperature_c", "relative_humidity", "wind_mps"),
-                                   (-30.0, 0.0, -30.0), (50.0, 1.0, 30.0), strict=True):
+        for a, name, lo, hi in zip(arrays, _CONDITIONS, (-30.0, 0.0, -30.0, 0.0),
+                                   (50.0, 1.0, 30.0, 6000.0), strict=True):
             if not np.all(np.isfinite(a)) or np.any(a < lo) or np.any(a > hi):
                 raise ValueError(f"Environment: {name} must be within [{lo}, {hi}]")
 
     def arrays(self) -> np.ndarray:
-        """Packed table [time_s, temperature_c, relative_humidity, wind_mps] by row."""
-        temp = np.atleast_1d(np.asarray(self.temperature_c, dtype=float))
-        rh = np.atleast_1d(np.asarray(self.relative_humidity, dtype=float))
-        wind = np.atleast_1d(np.asarray(self.wind_mps, dtype=float))
-        n = max(temp.size, rh.size, wind.size)
-        t = np.zeros(1) if n == 1 else np.asarray(self.time_s, dtype=float)
-        out = np.empty((n, 4))
-        out[:, 0] = t
-        out[:, 1] = np.broadcast_to(temp, n)
-        out[:, 2] = np.broadcast_to(rh, n)
-        out[:, 3] = np.broadcast_to(wind, n)
+        """Packed table by row: time_s, then the conditions (temperature_c,
+        relative_humidity, wind_mps, solar_w_m2)."""
+        values = [np.atleast_1d(np.asarray(getattr(self, name), dtype=float))
+                  for name in _CONDITIONS]
+        n = max(v.size for v in values)
+        out = np.empty((n, 1 + len(values)))
+        out[:, 0] = np.zeros(1) if n == 1 else np.asarray(self.time_s, dtype=float)
+        for j, v in enumerate(values):
+            out[:, 1 + j] = np.broadcast_to(v, n)
         return out
 
     def temperature_at(self, time_s: float) -> float:

@@ -182,6 +182,7 @@ def simulate(
     modifiers: Modifiers | None = None,
     dt: float = 1.0,
     solver: str = "compiled",
+    after: Simulation | None = None,
 ) -> Simulation:
     """Simulate a runner through a protocol.
 
@@ -200,6 +201,12 @@ def simulate(
     solver
         ``"compiled"`` (fixed-step RK4, numba) or ``"scipy"`` (the same right-hand side
         through :func:`scipy.integrate.solve_ivp`, a reference).
+    after
+        A simulation this one follows at once (a warm-up, a preload before a time trial):
+        the body starts where it ended (reserve, core and skin temperature, heart rate,
+        durability load, recruitment and perceived exertion), the beliefs afresh
+        (distance and clock at zero, the plan made for this protocol). Times and
+        distances count from this start.
 
     Returns
     -------
@@ -225,12 +232,21 @@ def simulate(
         # the pacer replays the runner's own best (this race without the pacer), sped up
         baseline = simulate(params, protocol, course=course, environment=environment,
                             feedback=replace(feedback, pacer_factor=None),
-                            modifiers=modifiers, dt=dt, solver=solver)
+                            modifiers=modifiers, dt=dt, solver=solver, after=after)
         pacer = (baseline.time_s / feedback.pacer_factor, baseline.column("distance_m"))
         extras["baseline_finish_time_s"] = baseline.finish_time_s
 
     inputs = pack(params, protocol, course, environment, feedback, modifiers, pacer)
-    y0 = initial_state(params, environment, inputs)
+    carried = None
+    if after is not None:
+        if not isinstance(after, Simulation):
+            raise ValueError("after must be a governor.Simulation (the effort this one "
+                             f"follows), got {type(after).__name__}")
+        if after.params != params:
+            raise ValueError("after: the simulation it follows must be of the same runner "
+                             "(the same Params)")
+        carried = after.states[-1]
+    y0 = initial_state(params, environment, inputs, carried=carried)
     runner = run_compiled if solver == "compiled" else run_scipy
     t, y, aux, status = runner(y0, dt, inputs)
     if status == NUMERICAL_ERROR:

@@ -53,7 +53,8 @@ def test_reserve_feasible_speed_spends_exactly_the_spendable_reserve():
 
 
 PLAN = dict(heat_w=70.0 * (3.6 * 3.0 + 1.2), core_shown_c=38.0, skin_c=34.0,
-            sweating_factor=1.0, conductance_w_k=200.0, told_air_c=30.0, air_vapour_kpa=1.3,
+            sweating_factor=1.0, conductance_w_k=200.0, told_air_c=30.0, radiant_w=0.0,
+            air_vapour_kpa=1.3,
             planned_speed_mps=3.0, present_speed_mps=3.0, headwind_mps=0.0,
             remaining_s=1200.0, limit_c=40.0, margin_c=0.3, mass_kg=70.0, area_m2=1.8,
             sweat_gain_w_m2_k=120.0, clothing_clo=0.0)
@@ -201,7 +202,7 @@ def test_the_model_runs_the_heat_plan_the_tests_check():
             sweating_factor=math.exp((row["skin_temp_c"] - 34.0) / 10.7),
             conductance_w_k=core_skin_conductance_w_k(max(row["core_temp_c"], 38.0),
                                                       row["skin_temp_c"], area),
-            told_air_c=row["told_temp_c"],
+            told_air_c=row["told_temp_c"], radiant_w=0.0,
             air_vapour_kpa=0.6 * saturation_vapour_pressure_kpa(30.0),
             planned_speed_mps=planned, present_speed_mps=row["speed_mps"], headwind_mps=0.0,
             remaining_s=row["believed_remaining_s"], limit_c=params.core_temp_limit_c,

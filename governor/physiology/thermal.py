@@ -25,6 +25,11 @@ Bynum GD, Pandolf KB, Schuette WH, et al. (1978). Induced hyperthermia in sedate
 the concept of critical thermal maximum. Am J Physiol 235:R228-R236.
 Pugh LGCE, Corbett JL, Johnson RH (1967). Rectal temperatures, weight losses, and sweat rates
 in marathon running. J Appl Physiol 23:347-352.
+Underwood CR, Ward EJ (1966). The solar radiation area of man. Ergonomics 9:155-168.
+Fanger PO (1970). Thermal Comfort (effective radiation area factor 0.725, standing).
+Blazejczyk K, Nilsson H, Holmer I (1993). Solar heat load on man: review of different
+methods of estimation. Int J Biometeorol 37:125-132 (absorptivity of skin and clothing for
+sunlight about 0.6-0.8).
 """
 
 from __future__ import annotations
@@ -54,6 +59,14 @@ SKIN_BLOOD_FLOW_MAX = 90.0
 RESTING_METABOLIC_W_KG = 1.2
 #: Largest sustainable sweat rate, as evaporative power [W] (about 2.5 L/h).
 MAX_SWEAT_POWER_W = 1700.0
+#: Absorptivity of skin and light running kit for sunlight [-] (Blazejczyk et al. 1993:
+#: 0.6-0.8; our choice within it).
+SOLAR_ABSORPTIVITY = 0.7
+#: Fraction of the body's surface area that the direct beam of the sun falls on, as its
+#: projection on a plane facing the sun [-]: about 0.25-0.3 for an upright person with the
+#: sun 30-60 degrees high (Underwood & Ward 1966), times the effective radiation area of a
+#: standing body, 0.725 (Fanger 1970): 0.28 x 0.725.
+SOLAR_AREA_FRACTION = 0.2
 #: Critical thermal maximum of the human core [degC]: estimated at 41.6-42.0 degC, the
 #: deep-body temperature past which heat injures tissue (Bynum et al. 1978). Runners finish
 #: races at rectal temperatures above 41 degC (Pugh et al. 1967: a marathon winner at
@@ -114,6 +127,16 @@ def shivering_w_m2(core_c: float, skin_c: float) -> float:
 
 
 @jit
+def absorbed_radiant_w(irradiance_w_m2: float, area_m2: float) -> float:
+    """Radiant heat the skin absorbs [W] from a source (the sun, a heat lamp) of
+    ``irradiance_w_m2`` [W/m^2] on a plane facing it: ``alpha f_p A I`` with absorptivity
+    :data:`SOLAR_ABSORPTIVITY` and the area fraction :data:`SOLAR_AREA_FRACTION` of the body
+    surface ``area_m2`` the beam falls on. Diffuse sky and ground-reflected radiation are
+    not counted (a clear sky's direct beam dominates; Blazejczyk et al. 1993)."""
+    return SOLAR_ABSORPTIVITY * SOLAR_AREA_FRACTION * area_m2 * max(irradiance_w_m2, 0.0)
+
+
+@jit
 def heat_production_w(metabolic_power_w: float, external_work_w: float) -> float:
     """Heat released in the body [W]: metabolic power minus external mechanical work
     (work against gravity uphill; negative downhill, where it is absorbed as heat)."""
@@ -133,6 +156,7 @@ def thermal_rates_from_vapour_c_per_s(
     area_m2: float,
     sweat_gain_w_m2_k: float,
     clothing_clo: float = 0.0,
+    radiant_w: float = 0.0,
 ) -> tuple[float, float, float, float]:
     """:func:`thermal_rates_c_per_s` with the air's vapour pressure [kPa] given; returns
     also the skin sweating factor ``phi = exp((Tsk - 34)/10.7)``."""
@@ -152,7 +176,7 @@ def thermal_rates_from_vapour_c_per_s(
     flow = k_cs * (core_c - skin_c)
     shiver = area_m2 * shivering_w_m2(core_c, skin_c)
     d_core = (heat_w + shiver - flow - resp) / c_core
-    d_skin = (flow - dry - evap) / c_skin
+    d_skin = (flow + radiant_w - dry - evap) / c_skin
     return d_core, d_skin, evap, phi
 
 
@@ -169,11 +193,13 @@ def thermal_rates_c_per_s(
     area_m2: float,
     sweat_gain_w_m2_k: float,
     clothing_clo: float = 0.0,
+    radiant_w: float = 0.0,
 ) -> tuple[float, float, float]:
     """Core and skin temperature rates [degC/s] and evaporative loss [W].
 
     Core: ``C_c dTc/dt = H + Q_shiver - K (Tc - Tsk) - Q_resp``.
-    Skin: ``C_s dTsk/dt = K (Tc - Tsk) - A h_dry (Tsk - Ta) - E``, where
+    Skin: ``C_s dTsk/dt = K (Tc - Tsk) + Q_rad - A h_dry (Tsk - Ta) - E``, where
+    ``Q_rad`` is absorbed radiant heat [W] (:func:`absorbed_radiant_w`),
     ``E = min(A k_sw (Tc - 36.8) exp((Tsk - 34)/10.7), E_max)`` and
     ``E_max = A h_evap (p_sat(Tsk) - RH p_sat(Ta))``; unclothed ``h_dry = h_c + h_r`` and
     ``h_evap = 16.5 h_c``, clothing adds its resistance (:func:`clothed_coefficients_w_m2`).
@@ -181,7 +207,7 @@ def thermal_rates_c_per_s(
     d_core, d_skin, evap, _ = thermal_rates_from_vapour_c_per_s(
         core_c, skin_c, heat_w, metabolic_power_w, air_c,
         relative_humidity * saturation_vapour_pressure_kpa(air_c), air_speed_mps, mass_kg,
-        area_m2, sweat_gain_w_m2_k, clothing_clo)
+        area_m2, sweat_gain_w_m2_k, clothing_clo, radiant_w)
     return d_core, d_skin, evap
 
 
