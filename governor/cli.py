@@ -214,14 +214,16 @@ def _simulate(args: argparse.Namespace) -> int:
     else:
         protocol = gv.TimeToExhaustion(args.tte)
     environment = gv.Environment(temperature_c=args.temperature,
-                                 relative_humidity=args.humidity)
+                                 relative_humidity=args.humidity, solar_w_m2=args.sun)
     feedback = _feedback_from(args)
     modifiers = gv.Modifiers(afferent_gain=args.afferent_gain, experience=args.experience)
     sim = gv.simulate(params, protocol, environment=environment, feedback=feedback,
                       modifiers=modifiers)
 
+    sun = f", sun {args.sun:g} W/m²" if args.sun else ""
     print(f"{args.set} runner, {protocol.description}, {args.temperature:g} °C, "
-          f"relative humidity {args.humidity:g}; feedback: {_describe_feedback(feedback)}")
+          f"relative humidity {args.humidity:g}{sun}; feedback: "
+          f"{_describe_feedback(feedback)}")
     if modifiers != gv.Modifiers():
         print(f"modifiers: {modifiers}")
     summary = sim.summary()
@@ -356,6 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="air temperature [°C] (default: %(default)g)")
     env.add_argument("--humidity", type=float, default=0.5, metavar="F",
                      help="relative humidity as a fraction 0-1 (default: %(default)g)")
+    env.add_argument("--sun", type=float, default=0.0, metavar="W_M2",
+                     help="direct sunlight on the runner [W/m²]: about 800-1000 under a clear "
+                          "midday sky, 0 in shade or overcast (default: %(default)g)")
     told = sim.add_argument_group("feedback (what the runner is told; default: the truth)")
     _add_feedback_flags(told)
     mind = sim.add_argument_group("state of mind")

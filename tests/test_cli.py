@@ -102,6 +102,19 @@ def test_simulate_modifiers_reach_the_library(capsys):
     assert printed == pytest.approx(sim.finish_time_s, abs=0.05)
 
 
+def test_simulate_sun_reaches_the_library_and_slows_a_hot_race(capsys):
+    assert main(["simulate", "--race", "5000", "--temperature", "28", "--sun", "900"]) == 0
+    out = capsys.readouterr().out
+    assert "sun 900 W/m²" in out
+    sunny = gv.simulate(gv.TRAINED, gv.Race(5000.0),
+                        environment=gv.Environment(temperature_c=28.0, solar_w_m2=900.0))
+    printed = float(re.search(r"^finish_time_s\s+([\d.]+)", out, re.M).group(1))
+    assert printed == pytest.approx(sunny.finish_time_s, abs=0.05)
+    shade = gv.simulate(gv.TRAINED, gv.Race(5000.0),
+                        environment=gv.Environment(temperature_c=28.0))
+    assert sunny.finish_time_s > shade.finish_time_s
+
+
 def test_invalid_value_is_a_one_line_error(capsys):
     assert main(["simulate", "--race", "10000", "--temperature", "99"]) == 2
     err = capsys.readouterr().err
