@@ -216,7 +216,8 @@ def _simulate(args: argparse.Namespace) -> int:
     environment = gv.Environment(temperature_c=args.temperature,
                                  relative_humidity=args.humidity, solar_w_m2=args.sun)
     feedback = _feedback_from(args)
-    modifiers = gv.Modifiers(afferent_gain=args.afferent_gain, experience=args.experience)
+    modifiers = gv.Modifiers(afferent_gain=args.afferent_gain, experience=args.experience,
+                             heat_acclimatisation_days=args.heat_days)
     sim = gv.simulate(params, protocol, environment=environment, feedback=feedback,
                       modifiers=modifiers)
 
@@ -361,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
     env.add_argument("--sun", type=float, default=0.0, metavar="W_M2",
                      help="direct sunlight on the runner [W/m²]: about 800-1000 under a clear "
                           "midday sky, 0 in shade or overcast (default: %(default)g)")
+    env.add_argument("--heat-days", type=float, default=0.0, metavar="DAYS",
+                     help="days of training in the heat before the effort: heat "
+                          "acclimatisation, most of it within a week (default: %(default)g)")
     told = sim.add_argument_group("feedback (what the runner is told; default: the truth)")
     _add_feedback_flags(told)
     mind = sim.add_argument_group("state of mind")

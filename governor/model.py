@@ -70,7 +70,9 @@ from governor.physiology.reserve import (
 from governor.physiology.thermal import (
     RESTING_METABOLIC_W_KG,
     absorbed_radiant_w,
+    acclimatised_heat_terms,
     core_skin_conductance_w_k,
+    heat_acclimatisation,
     heat_production_w,
     saturation_vapour_pressure_kpa,
     thermal_rates_from_vapour_c_per_s,
@@ -161,6 +163,8 @@ SCENARIO_SCALARS = (
     ("mental_fatigue", "CR10", "Modifiers.mental_fatigue"),
     ("governed", "1/0", "Modifiers.governor"),
     ("naivety", "0-1", "how naive the governor is, from Modifiers.experience"),
+    ("heat_acclimatisation", "0-1", "how heat-acclimatised the runner is, from "
+                                    "Modifiers.heat_acclimatisation_days"),
     ("clothing_clo", "clo", "Environment.clothing_clo"),
     ("has_pacer", "1/0", "a pacer runs (Feedback.pacer_factor)"),
     ("rule", "code", "the protocol's command rule: MAXIMAL, IMPOSED or SCHEDULED"),
@@ -293,6 +297,11 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
         has_pacer=1.0 if pacer is not None else 0.0,
     )
     values.update(protocol.packed())
+    # heat acclimatisation acts on the body's heat terms, which the governor knows too
+    acclimatised = heat_acclimatisation(modifiers.heat_acclimatisation_days)
+    values["heat_acclimatisation"] = acclimatised
+    values["sweat_gain_w_m2_k"], values["heat_cs_loss_per_c"], _ = acclimatised_heat_terms(
+        params.sweat_gain_w_m2_k, params.heat_cs_loss_per_c, acclimatised)
     scalars = np.array(Scalars(**values), dtype=float)
 
     course_d, course_g = course.grade_arrays()
@@ -333,8 +342,9 @@ BODY_STATES = (R, D, TC, TSK, P, HR, L)
 
 def initial_state(params: Params, environment: Environment, inputs: Inputs,
                   carried: np.ndarray | None = None) -> np.ndarray:
-    """State at the start line: at rest, a full reserve, 37.0 degC core, skin between
-    33 degC and the air, resting heart rate, nothing perceived yet; or, given the final
+    """State at the start line: at rest, a full reserve, 37.0 degC core (lower when
+    heat-acclimatised), skin between 33 degC and the air, resting heart rate, nothing
+    perceived yet; or, given the final
     state ``carried`` of an effort just before, the body as that effort left it
     (:data:`BODY_STATES`). Beliefs start afresh: nothing done on the display or the clock,
     and the plan made for the total the runner is told at the start (from the packed
@@ -342,7 +352,8 @@ def initial_state(params: Params, environment: Environment, inputs: Inputs,
     y = np.zeros(N_STATE)
     y[R] = 0.0
     y[D] = params.d_prime_m
-    y[TC] = 37.0
+    y[TC] = acclimatised_heat_terms(params.sweat_gain_w_m2_k, params.heat_cs_loss_per_c,
+                                    inputs.scalars[X.heat_acclimatisation])[2]
     y[TSK] = min(max(33.0 + 0.2 * (environment.temperature_at(0.0) - 20.0), 30.0), 35.5)
     y[P] = 0.5
     y[HR] = params.heart_rate_rest_bpm

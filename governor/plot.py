@@ -668,9 +668,26 @@ def plot_levels(result, ax: Axes | None = None) -> Axes:
                         f"T13 Levels 2012: radiant heat on the skin ({_verdict(result)})")
 
 
+def plot_racinais(result, ax: Axes | None = None) -> Axes:
+    """T12, Racinais et al. 2015: speed through the cool trial and the hot trials after 0,
+    5 and 13 days of heat training.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per trial (x: time [min]; y: speed [m/s]), its distance in the legend.
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    for i, (name, sim) in enumerate(result.simulations.items()):
+        ax.plot(sim.time_s / 60.0, sim.column("speed_mps"), color=f"C{i}", lw=1.3,
+                label=f"{name} ({sim.distance_m / 1000:.2f} km)")
+    return _label_study(ax, "time [min]", "speed [m/s]",
+                        f"T12 Racinais 2015: heat acclimatisation ({_verdict(result)})")
+
+
 _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
                 "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T10": plot_albertus,
-                "T13": plot_levels}
+                "T12": plot_racinais, "T13": plot_levels}
 
 
 def plot_study(result, ax: Axes | None = None):

@@ -476,6 +476,11 @@ class Modifiers:
     experience
         Number of previous maximal efforts of similar length [-]; 0 is a naive runner.
         The default, 10, is a runner well practised at the effort.
+    heat_acclimatisation_days
+        Days of training in the heat before this effort [days]; 0 (the default) is a runner
+        not acclimatised, as the parameter sets are. Sweating rises, the resting core is
+        lower and hyperthermia costs the heart less, most of it within a week
+        (:func:`governor.physiology.thermal.acclimatised_heat_terms`; Periard et al. 2015).
     governor
         False switches the governor off: recruitment is then all that the reserve allows
         (maximal efforts) or what the imposed pace needs (time to exhaustion), with no
@@ -486,8 +491,11 @@ class Modifiers:
     mental_fatigue: float = 0.0
     experience: float = 10.0
     governor: bool = True
+    heat_acclimatisation_days: float = 0.0
 
     def __post_init__(self) -> None:
+        _finite("Modifiers.heat_acclimatisation_days", self.heat_acclimatisation_days, 0.0,
+                365.0)
         _finite("Modifiers.afferent_gain", self.afferent_gain, 0.0, 3.0)
         _finite("Modifiers.mental_fatigue", self.mental_fatigue, -3.0, 5.0)
         _finite("Modifiers.experience", self.experience, 0.0, 1000.0)

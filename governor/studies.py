@@ -530,6 +530,64 @@ def albertus_2005(params: Params = TRAINED, distance_m: float = 20000.0) -> Stud
     )
 
 
+# ---- T12 ------------------------------------------------------------------------------
+#: Days of heat training before each hot trial of Racinais et al. 2015 (trials on days 1,
+#: 6 and 14 of the camp).
+RACINAIS_DAYS = (0.0, 5.0, 13.0)
+
+
+def racinais_2015(params: Params = TRAINED, duration_s: float = 3960.0) -> StudyResult:
+    """T12, Racinais et al. 2015: heat acclimatisation gives back what heat took.
+
+    Protocol as simulated: a ``duration_s`` time trial (66 min, the cool 43.4 km time) at
+    8 degC and 60 % RH, and at 35 degC and 20 % RH (the camp was 34 +- 3 degC at 18 % RH)
+    after 0, 5 and 13 days of heat training (``Modifiers.heat_acclimatisation_days``).
+    Distances stand for the published times (a slower trial covers less in the same time).
+    Published: 77, 69 and 66 min in heat against 66 min cool; the first 20 % at the same
+    power in every trial; final core 40.2 degC in every hot trial. Must show: unacclimatised
+    heat 8-25 % slower, after 13 days within 4 % of cool, the first 20 % within 3 % of the
+    cool pace.
+    """
+    cool = simulate(params, TimeTrial(duration_s),
+                    environment=Environment(temperature_c=8.0, relative_humidity=0.6))
+    hot_air = Environment(temperature_c=35.0, relative_humidity=0.2)
+    hot = {days: simulate(params, TimeTrial(duration_s), environment=hot_air,
+                          modifiers=Modifiers(heat_acclimatisation_days=days))
+           for days in RACINAIS_DAYS}
+    first = int(0.2 * cool.time_s.size)
+    cool_start = float(cool.column("speed_mps")[:first].mean())
+    losses = {d: 1.0 - s.distance_m / cool.distance_m for d, s in hot.items()}
+    starts = {d: float(s.column("speed_mps")[:first].mean()) / cool_start - 1.0
+              for d, s in hot.items()}
+    cores = {d: float(s.column("core_temp_c").max()) for d, s in hot.items()}
+    worst_start = max(abs(x) for x in starts.values())
+    day0, day13 = RACINAIS_DAYS[0], RACINAIS_DAYS[-1]
+    return StudyResult(
+        id="T12", study="Racinais et al. 2015",
+        citation="Racinais et al. 2015, Med Sci Sports Exerc 47:601-606",
+        protocol=f"TRAINED, {duration_s / 60:g}-min time trial at 8 °C, and at 35 °C / 20 % RH "
+                 "after 0, 5 and 13 days of heat training",
+        published="77, 69, 66 min in heat vs 66 min cool (+17 %, +5 %, 0 %); first 20 % at "
+                  "the same power; final core 40.2 °C in heat",
+        simulated="distance " + ", ".join(f"{_pct(-x)}" for x in losses.values())
+                  + f" vs cool after 0/5/13 days; first 20 % within {_pct(worst_start, False)}"
+                  f"; final core {min(cores.values()):.2f}-{max(cores.values()):.2f} °C",
+        tolerance="unacclimatised 8-25 % slower; after 13 days within 4 % of cool; first "
+                  "20 % within 3 % of the cool pace",
+        checks={"unacclimatised 8-25 % slower": 0.08 <= losses[day0] <= 0.25,
+                "acclimatised within 4 % of cool": losses[day13] <= 0.04,
+                "first 20 % within 3 % of cool": worst_start <= 0.03,
+                "acclimatisation helps": losses[day13] < losses[RACINAIS_DAYS[1]] < losses[day0]},
+        values={**{f"loss_day_{d:g}": x for d, x in losses.items()},
+                **{f"start_day_{d:g}": x for d, x in starts.items()},
+                **{f"peak_core_day_{d:g}_c": x for d, x in cores.items()},
+                "cool_distance_m": cool.distance_m},
+        published_values={"loss_day_0": 1.0 - 66.0 / 77.0, "loss_day_5": 1.0 - 66.0 / 69.0,
+                          "loss_day_13": 0.0},
+        simulations={"cool": cool, **{f"hot, day {d:g}": s for d, s in hot.items()}},
+    )
+
+
 # ---- T13 ------------------------------------------------------------------------------
 def levels_radiant_environment(irradiance_w_m2: float, start_s: float, end_s: float,
                                air_c: float = 15.0) -> Environment:
@@ -834,7 +892,7 @@ def record_races(params: Params = ELITE, folder: str | Path = RACES_DIR) -> Stud
 STUDIES: dict[str, Callable[[], StudyResult]] = {
     "T1": castle_2012, "T2": stone_2012, "T3": joseph_2008, "T4": tucker_2006,
     "T5": ely_2007, "T6": mauger_2009, "T7": record_races, "T8": marcora_staiano_2010,
-    "T10": albertus_2005, "T13": levels_2012,
+    "T10": albertus_2005, "T12": racinais_2015, "T13": levels_2012,
 }
 
 

@@ -115,6 +115,17 @@ def test_simulate_sun_reaches_the_library_and_slows_a_hot_race(capsys):
     assert sunny.finish_time_s > shade.finish_time_s
 
 
+def test_simulate_heat_days_reach_the_library(capsys):
+    assert main(["simulate", "--time-trial", "1800", "--temperature", "35",
+                 "--heat-days", "10"]) == 0
+    out = capsys.readouterr().out
+    sim = gv.simulate(gv.TRAINED, gv.TimeTrial(1800.0),
+                      environment=gv.Environment(temperature_c=35.0),
+                      modifiers=gv.Modifiers(heat_acclimatisation_days=10.0))
+    printed = float(re.search(r"^distance_m\s+([\d.]+)", out, re.M).group(1))
+    assert printed == pytest.approx(sim.distance_m, abs=0.5)
+
+
 def test_invalid_value_is_a_one_line_error(capsys):
     assert main(["simulate", "--race", "10000", "--temperature", "99"]) == 2
     err = capsys.readouterr().err

@@ -97,3 +97,31 @@ def test_sun_can_vary_over_time_and_is_checked():
         gv.Environment(solar_w_m2=-5.0)
     with pytest.raises(ValueError, match="solar_w_m2"):
         gv.Environment(solar_w_m2=math.nan)
+
+
+def test_acclimatisation_grows_quickly_then_levels_off():
+    a = [thermal.heat_acclimatisation(d) for d in (0.0, 5.0, 14.0, 60.0)]
+    assert a[0] == 0.0
+    assert 0.6 < a[1] < 0.8   # most of it within a week (Periard et al. 2015)
+    assert a[2] > 0.95        # near complete by two weeks
+    assert a[1] < a[2] < a[3] <= 1.0
+    sweat, loss, core = thermal.acclimatised_heat_terms(200.0, 0.025, 1.0)
+    assert sweat == pytest.approx(240.0) and loss == pytest.approx(0.0125)
+    assert core == pytest.approx(36.7)
+    assert thermal.acclimatised_heat_terms(200.0, 0.025, 0.0) == (200.0, 0.025, 37.0)
+
+
+def test_heat_training_pays_in_the_heat_and_hardly_in_the_cool():
+    def trial(air_c, days):
+        return gv.simulate(P, gv.TimeTrial(1800), environment=gv.Environment(
+            temperature_c=air_c, relative_humidity=0.3),
+            modifiers=gv.Modifiers(heat_acclimatisation_days=days))
+    hot = [trial(35.0, d).distance_m for d in (0.0, 5.0, 14.0)]
+    assert hot[0] < hot[1] < hot[2]
+    assert hot[2] / hot[0] - 1.0 > 0.02
+    cool = [trial(10.0, d).distance_m for d in (0.0, 14.0)]
+    assert abs(cool[1] / cool[0] - 1.0) < 0.005  # Karlsen et al. 2015: no gain in the cool
+    start = trial(35.0, 14.0)
+    assert start.column("core_temp_c")[0] == pytest.approx(36.7, abs=0.01)
+    with pytest.raises(ValueError, match="heat_acclimatisation_days"):
+        gv.Modifiers(heat_acclimatisation_days=-1.0)

@@ -27,12 +27,12 @@ def test_table_has_every_target_with_published_simulated_tolerance_and_verdict(r
     assert list(table.columns) == ["id", "study", "published", "simulated", "tolerance",
                                    "pass", "citation"]
     assert table["id"].tolist() == ["T1", "T2", "T3", "T4", "T5", "T6", "T7a", "T7b", "T7c",
-                                    "T8", "T10", "T13"]
+                                    "T8", "T10", "T12", "T13"]
     for column in ("study", "published", "simulated", "tolerance", "citation"):
         assert table[column].str.len().min() > 5, column
     assert table["pass"].map(type).eq(bool).all()
-    assert studies.table(results, expand=False)["id"].tolist()[-4:] == ["T7", "T8", "T10",
-                                                                        "T13"]
+    assert studies.table(results, expand=False)["id"].tolist()[-5:] == ["T7", "T8", "T10",
+                                                                        "T12", "T13"]
 
 
 def test_T1_to_T6_pass_with_the_default_runners(results):
@@ -228,3 +228,21 @@ def test_T13_radiant_load_warms_the_skin_as_published_and_slows(results):
 def test_T13_radiant_load_costs_under_five_percent(results):
     t13 = {r.id: r for r in results}["T13"]
     assert t13.checks["under 5 % slower"]
+
+
+# ---- T12 ---------------------------------------------------------------------------------
+def test_T12_unacclimatised_heat_costs_as_published_and_training_gives_some_back(results):
+    t12 = {r.id: r for r in results}["T12"]
+    assert t12.checks["unacclimatised 8-25 % slower"]
+    assert t12.checks["acclimatisation helps"]
+
+
+@pytest.mark.xfail(reason="after 13 days of heat training the model is still ~7 % short of "
+                          "the cool trial and ~13 % slower from the start: its heat plan "
+                          "holds the core under 39.6 degC from the first minutes, where the "
+                          "cyclists started at their cool power and finished at 40.2 degC",
+                   strict=True)
+def test_T12_acclimatised_matches_cool_and_starts_alike(results):
+    t12 = {r.id: r for r in results}["T12"]
+    assert t12.checks["acclimatised within 4 % of cool"]
+    assert t12.checks["first 20 % within 3 % of cool"]

@@ -25,6 +25,13 @@ Bynum GD, Pandolf KB, Schuette WH, et al. (1978). Induced hyperthermia in sedate
 the concept of critical thermal maximum. Am J Physiol 235:R228-R236.
 Pugh LGCE, Corbett JL, Johnson RH (1967). Rectal temperatures, weight losses, and sweat rates
 in marathon running. J Appl Physiol 23:347-352.
+Periard JD, Racinais S, Sawka MN (2015). Adaptations and mechanisms of human heat
+acclimation: applications for competitive athletes and sports. Scand J Med Sci Sports
+25 Suppl 1:20-38.
+Karlsen A, Racinais S, Jensen MV, et al. (2015). Heat acclimatization does not improve VO2max
+or cycling performance in a cool climate in trained cyclists. Scand J Med Sci Sports 25
+Suppl 1:269-276; and the same camp's time course: sweat rate +20 +- 15 % within 5-6 days
+(Scand J Med Sci Sports 25 Suppl 1:240-249).
 Underwood CR, Ward EJ (1966). The solar radiation area of man. Ergonomics 9:155-168.
 Fanger PO (1970). Thermal Comfort (effective radiation area factor 0.725, standing).
 Blazejczyk K, Nilsson H, Holmer I (1993). Solar heat load on man: review of different
@@ -67,6 +74,20 @@ SOLAR_ABSORPTIVITY = 0.7
 #: sun 30-60 degrees high (Underwood & Ward 1966), times the effective radiation area of a
 #: standing body, 0.725 (Fanger 1970): 0.28 x 0.725.
 SOLAR_AREA_FRACTION = 0.2
+#: Heat acclimatisation: time constant of the adaptation [days of heat training]. Most of it
+#: comes in the first 4-7 days and it is near complete by 10-14 (Periard et al. 2015): a
+#: first-order approach with 4 days gives 71 % at 5 days and 97 % at 14.
+HEAT_ACCLIMATISATION_TAU_DAYS = 4.0
+#: Rise of the sweat gain when fully acclimatised [-]: sweat rate +20 % within 5-6 days of
+#: training in the heat (Karlsen et al. 2015 camp; Periard et al. 2015).
+ACCLIMATISED_SWEAT_RISE = 0.2
+#: Fall of resting core temperature when fully acclimatised [degC] (Periard et al. 2015:
+#: resting and exercising core lower by a few tenths of a degree).
+ACCLIMATISED_CORE_DROP_C = 0.3
+#: Fraction of the cardiovascular cost of hyperthermia (the loss of effective CS per degC)
+#: that full acclimatisation removes [-]: plasma volume expands and heart rate at a given
+#: work falls (Periard et al. 2015); our choice of size.
+ACCLIMATISED_STRAIN_RELIEF = 0.5
 #: Critical thermal maximum of the human core [degC]: estimated at 41.6-42.0 degC, the
 #: deep-body temperature past which heat injures tissue (Bynum et al. 1978). Runners finish
 #: races at rectal temperatures above 41 degC (Pugh et al. 1967: a marathon winner at
@@ -124,6 +145,26 @@ def shivering_w_m2(core_c: float, skin_c: float) -> float:
     """Heat from shivering [W/m^2] when both core and skin are cold (Gagge et al. 1986):
     ``19.4 (33.7 - Tsk)+ (36.8 - Tc)+``."""
     return 19.4 * max(33.7 - skin_c, 0.0) * max(CORE_SET_POINT_C - core_c, 0.0)
+
+
+def heat_acclimatisation(days: float) -> float:
+    """How heat-acclimatised a runner is [0-1] after ``days`` of training in the heat:
+    ``1 - exp(-days / tau)`` with tau :data:`HEAT_ACCLIMATISATION_TAU_DAYS` (0: not at all,
+    as the parameter sets are; near 1 after two weeks)."""
+    return 1.0 - math.exp(-max(days, 0.0) / HEAT_ACCLIMATISATION_TAU_DAYS)
+
+
+def acclimatised_heat_terms(sweat_gain_w_m2_k: float, heat_cs_loss_per_c: float,
+                            acclimatisation: float) -> tuple[float, float, float]:
+    """The heat terms of a runner acclimatised by ``acclimatisation`` [0-1]
+    (:func:`heat_acclimatisation`): (sweat gain [W/m^2/K], raised by up to
+    :data:`ACCLIMATISED_SWEAT_RISE`; loss of effective CS per degC [1/degC], relieved by up
+    to :data:`ACCLIMATISED_STRAIN_RELIEF`; resting core temperature [degC], 37.0 lowered by
+    up to :data:`ACCLIMATISED_CORE_DROP_C`)."""
+    a = min(max(acclimatisation, 0.0), 1.0)
+    return (sweat_gain_w_m2_k * (1.0 + ACCLIMATISED_SWEAT_RISE * a),
+            heat_cs_loss_per_c * (1.0 - ACCLIMATISED_STRAIN_RELIEF * a),
+            37.0 - ACCLIMATISED_CORE_DROP_C * a)
 
 
 @jit
