@@ -28,10 +28,9 @@ in marathon running. J Appl Physiol 23:347-352.
 Periard JD, Racinais S, Sawka MN (2015). Adaptations and mechanisms of human heat
 acclimation: applications for competitive athletes and sports. Scand J Med Sci Sports
 25 Suppl 1:20-38.
-Karlsen A, Racinais S, Jensen MV, et al. (2015). Heat acclimatization does not improve VO2max
-or cycling performance in a cool climate in trained cyclists. Scand J Med Sci Sports 25
-Suppl 1:269-276; and the same camp's time course: sweat rate +20 +- 15 % within 5-6 days
-(Scand J Med Sci Sports 25 Suppl 1:240-249).
+Karlsen A, Nybo L, Norgaard SJ, Jensen MV, Bonne T, Racinais S (2015). Time course of
+natural heat acclimatization in well-trained cyclists during a 2-week training camp in the
+heat. Scand J Med Sci Sports 25 Suppl 1:240-249 (sweat rate +20 +- 15 % within 5-6 days).
 Underwood CR, Ward EJ (1966). The solar radiation area of man. Ergonomics 9:155-168.
 Fanger PO (1970). Thermal Comfort (effective radiation area factor 0.725, standing).
 Blazejczyk K, Nilsson H, Holmer I (1993). Solar heat load on man: review of different
@@ -79,7 +78,7 @@ SOLAR_AREA_FRACTION = 0.2
 #: first-order approach with 4 days gives 71 % at 5 days and 97 % at 14.
 HEAT_ACCLIMATISATION_TAU_DAYS = 4.0
 #: Rise of the sweat gain when fully acclimatised [-]: sweat rate +20 % within 5-6 days of
-#: training in the heat (Karlsen et al. 2015 camp; Periard et al. 2015).
+#: training in the heat (Karlsen et al. 2015; Periard et al. 2015).
 ACCLIMATISED_SWEAT_RISE = 0.2
 #: Fall of resting core temperature when fully acclimatised [degC] (Periard et al. 2015:
 #: resting and exercising core lower by a few tenths of a degree).
