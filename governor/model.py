@@ -74,6 +74,7 @@ from governor.physiology.thermal import (
     core_skin_conductance_w_k,
     heat_acclimatisation,
     heat_production_w,
+    resting_core_temp_c,
     saturation_vapour_pressure_kpa,
     thermal_rates_from_vapour_c_per_s,
 )
@@ -300,7 +301,7 @@ def pack(params: Params, protocol, course: Course, environment: Environment,
     # heat acclimatisation acts on the body's heat terms, which the governor knows too
     acclimatised = heat_acclimatisation(modifiers.heat_acclimatisation_days)
     values["heat_acclimatisation"] = acclimatised
-    values["sweat_gain_w_m2_k"], values["heat_cs_loss_per_c"], _ = acclimatised_heat_terms(
+    values["sweat_gain_w_m2_k"], values["heat_cs_loss_per_c"] = acclimatised_heat_terms(
         params.sweat_gain_w_m2_k, params.heat_cs_loss_per_c, acclimatised)
     scalars = np.array(Scalars(**values), dtype=float)
 
@@ -344,16 +345,14 @@ def initial_state(params: Params, environment: Environment, inputs: Inputs,
                   carried: np.ndarray | None = None) -> np.ndarray:
     """State at the start line: at rest, a full reserve, 37.0 degC core (lower when
     heat-acclimatised), skin between 33 degC and the air, resting heart rate, nothing
-    perceived yet; or, given the final
-    state ``carried`` of an effort just before, the body as that effort left it
-    (:data:`BODY_STATES`). Beliefs start afresh: nothing done on the display or the clock,
-    and the plan made for the total the runner is told at the start (from the packed
-    ``inputs``)."""
+    perceived yet; or, given the final state ``carried`` of an effort just before, the body
+    as that effort left it (:data:`BODY_STATES`). Beliefs start afresh: nothing done on the
+    display or the clock, and the plan made for the total the runner is told at the start
+    (from the packed ``inputs``)."""
     y = np.zeros(N_STATE)
     y[R] = 0.0
     y[D] = params.d_prime_m
-    y[TC] = acclimatised_heat_terms(params.sweat_gain_w_m2_k, params.heat_cs_loss_per_c,
-                                    inputs.scalars[X.heat_acclimatisation])[2]
+    y[TC] = resting_core_temp_c(inputs.scalars[X.heat_acclimatisation])
     y[TSK] = min(max(33.0 + 0.2 * (environment.temperature_at(0.0) - 20.0), 30.0), 35.5)
     y[P] = 0.5
     y[HR] = params.heart_rate_rest_bpm

@@ -130,8 +130,8 @@ class Environment:
 
     def __post_init__(self) -> None:
         _finite("Environment.clothing_clo", self.clothing_clo, 0.0, 3.0)
-        arrays = [np.atleast_1d(np.asarray(x, dtype=float)) for x in
-                  (self.temperature_c, self.relative_humidity, self.wind_mps, self.solar_w_m2)]
+        arrays = [np.atleast_1d(np.asarray(getattr(self, name), dtype=float))
+                  for name in _CONDITIONS]
         n = max(a.size for a in arrays)
         if n > 1:
             if self.time_s is None:
@@ -480,7 +480,8 @@ class Modifiers:
         Days of training in the heat before this effort [days]; 0 (the default) is a runner
         not acclimatised, as the parameter sets are. Sweating rises, the resting core is
         lower and hyperthermia costs the heart less, most of it within a week
-        (:func:`governor.physiology.thermal.acclimatised_heat_terms`; Periard et al. 2015).
+        (:func:`governor.physiology.thermal.acclimatised_heat_terms`,
+        :func:`~governor.physiology.thermal.resting_core_temp_c`; Periard et al. 2015).
     governor
         False switches the governor off: recruitment is then all that the reserve allows
         (maximal efforts) or what the imposed pace needs (time to exhaustion), with no
@@ -494,11 +495,11 @@ class Modifiers:
     heat_acclimatisation_days: float = 0.0
 
     def __post_init__(self) -> None:
-        _finite("Modifiers.heat_acclimatisation_days", self.heat_acclimatisation_days, 0.0,
-                365.0)
         _finite("Modifiers.afferent_gain", self.afferent_gain, 0.0, 3.0)
         _finite("Modifiers.mental_fatigue", self.mental_fatigue, -3.0, 5.0)
         _finite("Modifiers.experience", self.experience, 0.0, 1000.0)
+        _finite("Modifiers.heat_acclimatisation_days", self.heat_acclimatisation_days, 0.0,
+                365.0)
         if not isinstance(self.governor, bool | np.bool_):
             raise ValueError("Modifiers.governor must be True or False")
 

@@ -105,10 +105,11 @@ def test_acclimatisation_grows_quickly_then_levels_off():
     assert 0.6 < a[1] < 0.8   # most of it within a week (Periard et al. 2015)
     assert a[2] > 0.95        # near complete by two weeks
     assert a[1] < a[2] < a[3] <= 1.0
-    sweat, loss, core = thermal.acclimatised_heat_terms(200.0, 0.025, 1.0)
+    sweat, loss = thermal.acclimatised_heat_terms(200.0, 0.025, 1.0)
     assert sweat == pytest.approx(240.0) and loss == pytest.approx(0.0125)
-    assert core == pytest.approx(36.7)
-    assert thermal.acclimatised_heat_terms(200.0, 0.025, 0.0) == (200.0, 0.025, 37.0)
+    assert thermal.resting_core_temp_c(1.0) == pytest.approx(36.7)
+    assert thermal.acclimatised_heat_terms(200.0, 0.025, 0.0) == (200.0, 0.025)
+    assert thermal.resting_core_temp_c(0.0) == 37.0
 
 
 def test_heat_training_pays_in_the_heat_and_hardly_in_the_cool():

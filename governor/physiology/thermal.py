@@ -154,16 +154,20 @@ def heat_acclimatisation(days: float) -> float:
 
 
 def acclimatised_heat_terms(sweat_gain_w_m2_k: float, heat_cs_loss_per_c: float,
-                            acclimatisation: float) -> tuple[float, float, float]:
+                            acclimatisation: float) -> tuple[float, float]:
     """The heat terms of a runner acclimatised by ``acclimatisation`` [0-1]
     (:func:`heat_acclimatisation`): (sweat gain [W/m^2/K], raised by up to
     :data:`ACCLIMATISED_SWEAT_RISE`; loss of effective CS per degC [1/degC], relieved by up
-    to :data:`ACCLIMATISED_STRAIN_RELIEF`; resting core temperature [degC], 37.0 lowered by
-    up to :data:`ACCLIMATISED_CORE_DROP_C`)."""
+    to :data:`ACCLIMATISED_STRAIN_RELIEF`)."""
     a = min(max(acclimatisation, 0.0), 1.0)
     return (sweat_gain_w_m2_k * (1.0 + ACCLIMATISED_SWEAT_RISE * a),
-            heat_cs_loss_per_c * (1.0 - ACCLIMATISED_STRAIN_RELIEF * a),
-            37.0 - ACCLIMATISED_CORE_DROP_C * a)
+            heat_cs_loss_per_c * (1.0 - ACCLIMATISED_STRAIN_RELIEF * a))
+
+
+def resting_core_temp_c(acclimatisation: float) -> float:
+    """Resting core temperature [degC] of a runner acclimatised by ``acclimatisation``
+    [0-1]: 37.0 lowered by up to :data:`ACCLIMATISED_CORE_DROP_C`."""
+    return 37.0 - ACCLIMATISED_CORE_DROP_C * min(max(acclimatisation, 0.0), 1.0)
 
 
 @jit
