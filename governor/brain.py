@@ -167,6 +167,52 @@ def reserve_feasible_speed_distance(
 
 
 @jit
+def ceiling_held_speed_distance(
+    critical_speed_mps: float, reserve_m: float, d_prime_m: float, v_max_mps: float,
+    remaining_m: float,
+) -> float:
+    """Fastest constant metabolic speed [m/s] that the recruitment ceiling still allows at
+    the line, ``remaining_m`` ahead.
+
+    The ceiling falls with the reserve (:func:`governor.physiology.reserve.recruitment_ceiling`,
+    ``v_ceil = CS + (v_max - CS) D/D'0``), so a runner who spends the whole reserve before
+    the line can no longer hold any speed above CS there and fades. Holding ``e = CS + x``
+    for ``s`` metres leaves ``D - x s/e``; the ceiling then still reaches ``e`` when
+    ``D - x s/(CS + x) = D'0 x/(v_max - CS)``, the positive root of::
+
+        D'0 x^2 + [D'0 CS + (v_max - CS)(s - D)] x - D (v_max - CS) CS = 0
+
+    Far from the line this is far above the reserve-feasible speed; over the last few
+    hundred metres it is the limit, and the speed it allows stays level to the line
+    (Morton 1996's three-parameter model: exhaustion is where the ceiling meets the
+    demand).
+    """
+    a = v_max_mps - critical_speed_mps
+    if a <= 0.0 or d_prime_m <= 0.0:
+        return critical_speed_mps
+    reserve = max(reserve_m, 0.0)
+    lin = d_prime_m * critical_speed_mps + a * (remaining_m - reserve)
+    const = reserve * a * critical_speed_mps
+    root = math.sqrt(lin * lin + 4.0 * d_prime_m * const)
+    x = 2.0 * const / (lin + root) if lin > 0.0 else (root - lin) / (2.0 * d_prime_m)
+    return critical_speed_mps + x
+
+
+@jit
+def ceiling_held_speed_time(
+    critical_speed_mps: float, reserve_m: float, d_prime_m: float, v_max_mps: float,
+    remaining_s: float,
+) -> float:
+    """:func:`ceiling_held_speed_distance` for a timed effort: ``CS + x`` held for
+    ``remaining_s`` leaves ``D - x T``, and the ceiling still reaches it when
+    ``x = D / (T + D'0/(v_max - CS))``."""
+    a = v_max_mps - critical_speed_mps
+    if a <= 0.0 or d_prime_m <= 0.0:
+        return critical_speed_mps
+    return critical_speed_mps + max(reserve_m, 0.0) / (max(remaining_s, 0.0) + d_prime_m / a)
+
+
+@jit
 def reserve_feasible_speed_time(
     critical_speed_mps: float, reserve_m: float, safety_m: float, remaining_s: float
 ) -> float:

@@ -32,6 +32,8 @@ from numba import njit
 from governor._jit import inlined, jit
 from governor.brain import (
     believed_reserve_m,
+    ceiling_held_speed_distance,
+    ceiling_held_speed_time,
     expected_remaining,
     expected_remaining_unseen_progress,
     hazard_score,
@@ -590,10 +592,16 @@ def maximal_command(t, y, inp, k, body, b):
     e_guess = max(e, cs_hat)
     cs_plan, e_t = planned_critical_speed(y, p, body, b, e_guess, max(v, e_guess), v, rem_s)
     d_safe = safety_reserve_m(held_margin(p), b.d_prime_m, rem_s, p[X.spurt_horizon_s])
+    # spend the reserve above the held part by the believed end, no faster than the
+    # ceiling can still carry at that end
     if race:
-        e_d = reserve_feasible_speed_distance(cs_plan, b.reserve_m, d_safe, rem_m)
+        e_d = min(reserve_feasible_speed_distance(cs_plan, b.reserve_m, d_safe, rem_m),
+                  ceiling_held_speed_distance(cs_plan, b.reserve_m, b.d_prime_m,
+                                              p[X.v_max_mps], rem_m))
     else:
-        e_d = reserve_feasible_speed_time(cs_plan, b.reserve_m, d_safe, rem_s)
+        e_d = min(reserve_feasible_speed_time(cs_plan, b.reserve_m, d_safe, rem_s),
+                  ceiling_held_speed_time(cs_plan, b.reserve_m, b.d_prime_m, p[X.v_max_mps],
+                                          rem_s))
     template = template_from_start(frac, fb_v[k, FB_TSTART], p[X.template_end_rpe])
     # the template limit acts on where perception is heading (the afferent drive), so it
     # anticipates the lag of perceived exertion and does not switch on and off

@@ -238,10 +238,10 @@ class Params:
         "maximal_log",
     )
     spurt_horizon_s: float = _p(
-        60.0, "s", 5.0, 600.0,
+        120.0, "s", 5.0, 600.0,
         "believed remaining time below which the safety reserve is released (end spurt)",
-        "our choice: record 5000/10000 m races speed up over the last lap or two "
-        "(Tucker et al. 2006)",
+        "record 5000/10000 m races speed up over the last lap or two (Tucker et al. 2006): "
+        "two laps of an elite race take about 120 s",
         "maximal_log",
     )
     heat_anticipation: float = _p(
