@@ -643,6 +643,30 @@ def plot_albertus(result, ax: Axes | None = None) -> Axes:
                         f"T10 Albertus 2005: misplaced km markers ({_verdict(result)})")
 
 
+def plot_micklewright(result, ax: Axes | None = None) -> Axes:
+    """T9, Micklewright et al. 2010: the mean speed of each km for the blind, the false-speed
+    and the accurate second trial and the full-feedback third, the last quarter shaded.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per trial (x: km; y: mean speed over that km [m/s]).
+    """
+    from governor.studies import km_splits
+
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    for i, (name, sim) in enumerate(result.simulations.items()):
+        splits = km_splits(sim)
+        km = np.arange(1, splits.size + 1)
+        ax.plot(km, 1000.0 / splits, "o-", ms=3, color=f"C{i}", alpha=0.85,
+                label=f"{name} ({format_duration(sim.finish_time_s)})")
+    total_km = next(iter(result.simulations.values())).distance_m / 1000.0
+    ax.axvspan(0.75 * total_km + 0.5, total_km + 0.5, color="0.92", zorder=0,
+               label="last quarter")
+    return _label_study(ax, "km", "mean speed over the km [m/s]",
+                        f"T9 Micklewright 2010: blind and false feedback ({_verdict(result)})")
+
+
 def plot_levels(result, ax: Axes | None = None) -> Axes:
     """T13, Levels et al. 2012: speed and skin temperature through the control and the
     radiant race, the heated stretch shaded.
@@ -686,7 +710,8 @@ def plot_racinais(result, ax: Axes | None = None) -> Axes:
 
 
 _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
-                "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T10": plot_albertus,
+                "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T9": plot_micklewright,
+                "T10": plot_albertus,
                 "T12": plot_racinais, "T13": plot_levels}
 
 
@@ -795,7 +820,7 @@ __all__ = [
     "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
     "format_duration", "COLUMN_LABELS",
     "plot_castle", "plot_stone", "plot_joseph", "plot_tucker", "plot_ely", "plot_mauger",
-    "plot_marcora", "plot_albertus",
+    "plot_marcora", "plot_micklewright", "plot_albertus",
     "plot_record_race", "plot_record_races", "plot_study", "plot_false_feedback",
     "plot_truth_vs_deception",
 ]

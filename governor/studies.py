@@ -466,6 +466,76 @@ def marcora_staiano_2010(params: Params = TRAINED, speed_fraction_of_cs: float =
     )
 
 
+# ---- T9 -------------------------------------------------------------------------------
+def quarter_times_s(sim: Simulation) -> np.ndarray:
+    """Time [s] spent in each quarter of a race's distance."""
+    d = sim.column("distance_m")
+    marks = np.linspace(0.0, float(d[-1]), 5)
+    return np.diff(np.interp(marks, d, sim.time_s))
+
+
+def micklewright_2010(params: Params = TRAINED, distance_m: float = 20000.0) -> StudyResult:
+    """T9, Micklewright et al. 2010: without feedback the end cannot be seen, so the reserve
+    is not released for it; a speed shown 5 % fast changes the pacing, not the time.
+
+    Protocol as simulated: a ``distance_m`` race three times, as the study's three 20 km
+    trials. The second (experience 1) is compared with the third (experience 2, full
+    feedback): the blind group's second trial showed no distance (the total known, what is
+    done judged by dead reckoning), the false group's second trial a distance and speed
+    5 % high; an accurate group had full feedback in both. Published: blind 36.8 min, then
+    35.9 min with feedback (-2.4 %), with more power only in km 16-20 (+14, 13, 18, 23,
+    53 W); the false group's time unchanged, with more power in km 1-5; the accurate group
+    unchanged. Must show: full feedback after blind 1-5 % faster, most of the gain in the
+    last quarter; the false display changes time by under 1.5 % and makes the first quarter
+    faster.
+    """
+    race = Race(distance_m)
+
+    def trial(experience: float, feedback: Feedback | None = None) -> Simulation:
+        return simulate(params, race, feedback=feedback,
+                        modifiers=Modifiers(experience=experience))
+
+    sims = {"blind (trial 2)": trial(1.0, Feedback(distance_display=False)),
+            "speed shown +5 % (trial 2)": trial(1.0, Feedback(distance_scale=1.05)),
+            "accurate (trial 2)": trial(1.0),
+            "full feedback (trial 3)": trial(2.0)}
+    blind, false, accurate, full = sims.values()
+    gain = 1.0 - full.finish_time_s / blind.finish_time_s
+    quarter_gain = quarter_times_s(blind) - quarter_times_s(full)
+    last_share = float(quarter_gain[-1] / quarter_gain.sum()) if quarter_gain.sum() > 0 else 0.0
+    false_change = false.finish_time_s / full.finish_time_s - 1.0
+    false_first = float(quarter_times_s(full)[0] / quarter_times_s(false)[0] - 1.0)
+    accurate_change = full.finish_time_s / accurate.finish_time_s - 1.0
+    return StudyResult(
+        id="T9", study="Micklewright et al. 2010",
+        citation="Micklewright et al. 2010, Br J Sports Med 44:952-960",
+        protocol=f"TRAINED, {distance_m / 1000:g} km race as trials 2 and 3 (experience 1 "
+                 "and 2): no distance shown, or distance and speed shown 5 % high, then "
+                 "full feedback",
+        published="blind 36.8 min, then 35.9 min with feedback (-2.4 %), the gain in km "
+                  "16-20; speed shown +5 %: time unchanged, first 5 km faster; accurate: "
+                  "unchanged",
+        simulated=f"feedback after blind {_pct(-gain)}, {100 * last_share:.0f} % of the "
+                  f"gain in the last quarter; speed shown +5 %: time {_pct(false_change)}, "
+                  f"first quarter {_pct(false_first)} faster; accurate "
+                  f"{_pct(accurate_change)}",
+        tolerance="full after blind 1-5 % faster, over half of the gain in the last "
+                  "quarter; +5 % speed display: time within 1.5 %, first quarter faster",
+        checks={"full after blind 1-5 % faster": 0.01 <= gain <= 0.05,
+                "most of the gain in the last quarter": last_share > 0.5,
+                "+5 % display: time within 1.5 %": abs(false_change) < 0.015,
+                "+5 % display: first quarter faster": false_first > 0.0},
+        values={"feedback_gain": gain, "last_quarter_share": last_share,
+                "false_display_time_change": false_change,
+                "false_display_first_quarter_gain": false_first,
+                "accurate_time_change": accurate_change,
+                "blind_time_s": blind.finish_time_s, "full_time_s": full.finish_time_s},
+        published_values={"feedback_gain": 1.0 - 35.9 / 36.8, "false_display_time_change": 0.0,
+                          "accurate_time_change": 0.0},
+        simulations=sims,
+    )
+
+
 # ---- T10 ------------------------------------------------------------------------------
 #: Split-marker placements of Albertus et al. 2005, by name: the true positions [m] of the
 #: markers that say 1, 2, ..., 19 km on a 20 km course. Misplaced, the first "km" is 775 m
@@ -892,7 +962,7 @@ def record_races(params: Params = ELITE, folder: str | Path = RACES_DIR) -> Stud
 STUDIES: dict[str, Callable[[], StudyResult]] = {
     "T1": castle_2012, "T2": stone_2012, "T3": joseph_2008, "T4": tucker_2006,
     "T5": ely_2007, "T6": mauger_2009, "T7": record_races, "T8": marcora_staiano_2010,
-    "T10": albertus_2005, "T12": racinais_2015, "T13": levels_2012,
+    "T9": micklewright_2010, "T10": albertus_2005, "T12": racinais_2015, "T13": levels_2012,
 }
 
 

@@ -27,12 +27,12 @@ def test_table_has_every_target_with_published_simulated_tolerance_and_verdict(r
     assert list(table.columns) == ["id", "study", "published", "simulated", "tolerance",
                                    "pass", "citation"]
     assert table["id"].tolist() == ["T1", "T2", "T3", "T4", "T5", "T6", "T7a", "T7b", "T7c",
-                                    "T8", "T10", "T12", "T13"]
+                                    "T8", "T9", "T10", "T12", "T13"]
     for column in ("study", "published", "simulated", "tolerance", "citation"):
         assert table[column].str.len().min() > 5, column
     assert table["pass"].map(type).eq(bool).all()
-    assert studies.table(results, expand=False)["id"].tolist()[-5:] == ["T7", "T8", "T10",
-                                                                        "T12", "T13"]
+    assert studies.table(results, expand=False)["id"].tolist()[-6:] == ["T7", "T8", "T9",
+                                                                        "T10", "T12", "T13"]
 
 
 def test_T1_to_T6_pass_with_the_default_runners(results):
@@ -210,6 +210,41 @@ def test_T8_time_to_exhaustion_ends_by_decision_and_runners_differ_as_published(
 def test_T8_margin_left_at_exhaustion_is_as_published(results):
     t8 = {r.id: r for r in results}["T8"]
     assert t8.checks["20-80 % of the fresh margin left"]
+
+
+# ---- T9 ----------------------------------------------------------------------------------
+def test_T9_blind_is_slower_and_a_fast_display_changes_little(results):
+    t9 = {r.id: r for r in results}["T9"]
+    v = t9.values
+    # feedback after a blind trial is faster, and faster in the last quarter than in the
+    # first: the end the blind runner cannot see is where the reserve was not released
+    assert v["feedback_gain"] > 0.0
+    sims = t9.simulations
+    gain = (studies.quarter_times_s(sims["blind (trial 2)"])
+            - studies.quarter_times_s(sims["full feedback (trial 3)"]))
+    assert gain[-1] > gain[0] > 0.0
+    assert t9.checks["+5 % display: time within 1.5 %"]
+    # the blind runner ends with reserve unspent; with feedback it is spent at the line
+    assert (sims["blind (trial 2)"].trace["reserve_m"].iloc[-1]
+            > 2.0 * sims["full feedback (trial 3)"].trace["reserve_m"].iloc[-1])
+
+
+def test_quarter_times_add_up_to_the_finish():
+    sim = gv.simulate(TRAINED, gv.Race(5000.0))
+    q = studies.quarter_times_s(sim)
+    assert q.sum() == pytest.approx(sim.finish_time_s, abs=1e-6)
+    assert q.size == 4
+
+
+@pytest.mark.xfail(reason="unseen progress costs only the reserve the blind runner cannot "
+                          "release at the end (~10 s over 20 km, -0.6 %), where the cyclists "
+                          "lost 2.4 %, mostly in km 16-20; and the runner shown a speed 5 % "
+                          "high starts slower than with the truth, not faster", strict=True)
+def test_T9_feedback_gain_and_fast_display_start_as_published(results):
+    t9 = {r.id: r for r in results}["T9"]
+    assert t9.checks["full after blind 1-5 % faster"]
+    assert t9.checks["most of the gain in the last quarter"]
+    assert t9.checks["+5 % display: first quarter faster"]
 
 
 # ---- T13 ---------------------------------------------------------------------------------
