@@ -652,13 +652,11 @@ def plot_micklewright(result, ax: Axes | None = None) -> Axes:
     matplotlib.axes.Axes
         One line per trial (x: km; y: mean speed over that km [m/s]).
     """
-    from governor.studies import km_splits
-
     ax = _new_ax(ax, figsize=(6.0, 3.8))
     for i, (name, sim) in enumerate(result.simulations.items()):
-        splits = km_splits(sim)
-        km = np.arange(1, splits.size + 1)
-        ax.plot(km, 1000.0 / splits, "o-", ms=3, color=f"C{i}", alpha=0.85,
+        splits = sim.split_times_s(1000.0)
+        ax.plot(splits.index / 1000.0, 1000.0 / splits.to_numpy(), "o-", ms=3, color=f"C{i}",
+                alpha=0.85,
                 label=f"{name} ({format_duration(sim.finish_time_s)})")
     total_km = next(iter(result.simulations.values())).distance_m / 1000.0
     ax.axvspan(0.75 * total_km + 0.5, total_km + 0.5, color="0.92", zorder=0,

@@ -469,9 +469,7 @@ def marcora_staiano_2010(params: Params = TRAINED, speed_fraction_of_cs: float =
 # ---- T9 -------------------------------------------------------------------------------
 def quarter_times_s(sim: Simulation) -> np.ndarray:
     """Time [s] spent in each quarter of a race's distance."""
-    d = sim.column("distance_m")
-    marks = np.linspace(0.0, float(d[-1]), 5)
-    return np.diff(np.interp(marks, d, sim.time_s))
+    return np.diff(simulated_splits(sim, np.linspace(0.0, sim.distance_m, 5)))
 
 
 def micklewright_2010(params: Params = TRAINED, distance_m: float = 20000.0) -> StudyResult:
@@ -501,10 +499,11 @@ def micklewright_2010(params: Params = TRAINED, distance_m: float = 20000.0) -> 
             "full feedback (trial 3)": trial(2.0)}
     blind, false, accurate, full = sims.values()
     gain = 1.0 - full.finish_time_s / blind.finish_time_s
-    quarter_gain = quarter_times_s(blind) - quarter_times_s(full)
+    full_quarters = quarter_times_s(full)
+    quarter_gain = quarter_times_s(blind) - full_quarters
     last_share = float(quarter_gain[-1] / quarter_gain.sum()) if quarter_gain.sum() > 0 else 0.0
     false_change = false.finish_time_s / full.finish_time_s - 1.0
-    false_first = float(quarter_times_s(full)[0] / quarter_times_s(false)[0] - 1.0)
+    false_first = float(full_quarters[0] / quarter_times_s(false)[0] - 1.0)
     accurate_change = full.finish_time_s / accurate.finish_time_s - 1.0
     return StudyResult(
         id="T9", study="Micklewright et al. 2010",
