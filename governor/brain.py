@@ -213,6 +213,62 @@ def ceiling_held_speed_time(
 
 
 @jit
+def reserve_feasible_speed_falling_cs_distance(
+    cs_now_mps: float, cs_end_mps: float, reserve_m: float, safety_m: float,
+    remaining_m: float,
+) -> float:
+    """Fastest constant metabolic speed [m/s] that covers ``remaining_m`` while spending
+    exactly the reserve above the safety level, when critical speed falls linearly from
+    ``cs_now_mps`` to ``cs_end_mps`` on the way (durability: CS falls with the work done,
+    which at constant speed grows linearly).
+
+    At constant ``e`` the reserve is drawn only where ``e`` exceeds CS, at
+    ``(e - CS(s))/e`` per metre. Faster than CS all the way (``e >= CS_now``), the spend is
+    ``(e - mean CS) s/e``, as with a constant CS at the mean
+    (:func:`reserve_feasible_speed_distance`). Between the two, the reserve is drawn only
+    beyond the point where CS falls below ``e``, and the spend is
+    ``s (e - CS_end)^2 / (2 e (CS_now - CS_end))``; setting it to ``D - D_safe = S`` gives
+    ``e = CS_end + [S dCS + sqrt(S^2 dCS^2 + 2 s S dCS CS_end)] / s``. A runner who plans
+    with the mean CS instead runs below CS early, where the reserve is full and the surplus
+    is lost, and must slow later.
+    """
+    spendable = reserve_m - safety_m
+    drop = cs_now_mps - cs_end_mps
+    mean = 0.5 * (cs_now_mps + cs_end_mps)
+    if drop <= 1e-9 or spendable <= 0.0:
+        return reserve_feasible_speed_distance(mean if drop > 1e-9 else cs_now_mps,
+                                               reserve_m, safety_m, remaining_m)
+    s = max(remaining_m, 1e-6)
+    x = (spendable * drop
+         + math.sqrt(spendable * spendable * drop * drop
+                     + 2.0 * s * spendable * drop * cs_end_mps)) / s
+    if x <= drop:
+        return cs_end_mps + x
+    return reserve_feasible_speed_distance(mean, reserve_m, safety_m, remaining_m)
+
+
+@jit
+def reserve_feasible_speed_falling_cs_time(
+    cs_now_mps: float, cs_end_mps: float, reserve_m: float, safety_m: float,
+    remaining_s: float,
+) -> float:
+    """Timed form of :func:`reserve_feasible_speed_falling_cs_distance` [m/s]: over
+    ``remaining_s`` with CS falling linearly from ``cs_now_mps`` to ``cs_end_mps``, the
+    spend at constant ``e`` is ``(e - mean CS) T`` when ``e >= CS_now`` and
+    ``T (e - CS_end)^2 / (2 dCS)`` below it, so ``e = CS_end + sqrt(2 S dCS / T)``."""
+    spendable = reserve_m - safety_m
+    drop = cs_now_mps - cs_end_mps
+    T = max(remaining_s, 1e-6)
+    if drop <= 1e-9 or spendable <= 0.0:
+        cs = 0.5 * (cs_now_mps + cs_end_mps) if drop > 1e-9 else cs_now_mps
+        return reserve_feasible_speed_time(cs, reserve_m, safety_m, T)
+    x = math.sqrt(2.0 * spendable * drop / T)
+    if x <= drop:
+        return cs_end_mps + x
+    return reserve_feasible_speed_time(0.5 * (cs_now_mps + cs_end_mps), reserve_m, safety_m, T)
+
+
+@jit
 def reserve_feasible_speed_time(
     critical_speed_mps: float, reserve_m: float, safety_m: float, remaining_s: float
 ) -> float:

@@ -40,8 +40,8 @@ from governor.brain import (
     heat_plan,
     naivety,
     perceptual_speed,
-    reserve_feasible_speed_distance,
-    reserve_feasible_speed_time,
+    reserve_feasible_speed_falling_cs_distance,
+    reserve_feasible_speed_falling_cs_time,
     safety_reserve_m,
     template_from_start,
     template_rpe,
@@ -92,8 +92,6 @@ from governor.scenario import (
 )
 
 GRAVITY_MPS2 = 9.81
-#: Core temperature [degC] at which the governor's heat forecast evaluates skin blood flow.
-EXERCISE_CORE_C = 38.0
 #: A runner more than this far behind a pacer has fallen off it [m].
 PACER_DROP_GAP_M = 15.0
 #: Time over which a runner closes a gap to the pacer [s].
@@ -528,18 +526,28 @@ def held_margin(p):
 
 
 @inlined
-def planned_critical_speed(y, p, body, b, e_planned, v_planned, v_present, ahead_s):
-    """The critical speed the governor plans with [m/s], and the thermal-feasible speed of
-    its heat plan [m/s]: its believed CS lowered by the heat it forecasts over ``ahead_s``
-    (from the told air and the displayed core) and by the load it expects at the planned
-    metabolic speed ``e_planned``, both sensed through afferents (a lower gain
-    under-senses their cost), a fraction ``heat_anticipation`` of the change expected."""
+def planned_critical_speed(y, p, body, b, e_planned, v_planned, v_present, ahead_s,
+                           load_ahead_h):
+    """The critical speed the governor plans with [m/s] (its mean over what is believed to
+    remain), the thermal-feasible speed of its heat plan [m/s], and the fall of the planned
+    CS from now to the believed end [m/s].
+
+    The believed CS is lowered by the heat the governor forecasts over ``ahead_s`` (from the
+    told air and the displayed core; a fraction ``heat_anticipation`` of the change
+    expected) and by the durability load to come, ``load_ahead_h`` [h of work at CS], which
+    it anticipates in full: a runner knows from training how long efforts wear them, where
+    the heat of the day is a forecast. Both are sensed through afferents (a lower gain
+    under-senses their cost). CS falls linearly with the load, so the plan's CS falls
+    linearly from its present value to its value at the end."""
     w = p[X.heat_anticipation]
     gain = p[X.afferent_gain]
     mass = p[X.body_mass_kg]
-    # the forecast assumes exercising blood flow (core at least 38 degC), not resting flow
-    conductance = core_skin_conductance_w_k(max(y[TC], EXERCISE_CORE_C), y[TSK],
-                                            p[X.surface_area_m2])
+    # the forecast judges the core against its limit, so it takes the skin blood flow of a
+    # core at that limit (or the present core, if warmer), not the lower flow of a cooler
+    # core: in cool air a constricted skin opens as the core warms
+    conductance = core_skin_conductance_w_k(
+        max(y[TC], p[X.core_temp_limit_c] - p[X.thermal_margin_c]), y[TSK],
+        p[X.surface_area_m2])
     heat = mass * (FLAT_COST_J_PER_KG_M * still_air_cost_speed(e_planned, p[X.air_cost_s2_m2])
                    + RESTING_METABOLIC_W_KG)
     mean_core, e_t = heat_plan(
@@ -548,11 +556,14 @@ def planned_critical_speed(y, p, body, b, e_planned, v_planned, v_present, ahead
         p[X.core_temp_limit_c], p[X.thermal_margin_c], mass, p[X.surface_area_m2],
         p[X.sweat_gain_w_m2_k], p[X.clothing_clo])
     plan_core = (1.0 - w) * b.core_shown_c + w * mean_core
-    plan_load = y[L] + w * 0.5 * ahead_s * (e_planned / p[X.critical_speed_mps]) / 3600.0
-    cs_plan = effective_critical_speed_mps(b.cs_mps, plan_core, p[X.heat_onset_c],
-                                           p[X.heat_cs_loss_per_c] * gain, plan_load,
-                                           p[X.durability_loss_per_h] * gain)
-    return cs_plan, e_t
+    end_load = y[L] + load_ahead_h
+    cs_now = effective_critical_speed_mps(b.cs_mps, plan_core, p[X.heat_onset_c],
+                                          p[X.heat_cs_loss_per_c] * gain, y[L],
+                                          p[X.durability_loss_per_h] * gain)
+    cs_end = effective_critical_speed_mps(b.cs_mps, plan_core, p[X.heat_onset_c],
+                                          p[X.heat_cs_loss_per_c] * gain, end_load,
+                                          p[X.durability_loss_per_h] * gain)
+    return 0.5 * (cs_now + cs_end), e_t, cs_now - cs_end
 
 
 @inlined
@@ -590,16 +601,26 @@ def maximal_command(t, y, inp, k, body, b):
 
     # the governor's plan: CS lowered by the heat and the load it expects
     e_guess = max(e, cs_hat)
-    cs_plan, e_t = planned_critical_speed(y, p, body, b, e_guess, max(v, e_guess), v, rem_s)
-    d_safe = safety_reserve_m(held_margin(p), b.d_prime_m, rem_s, p[X.spurt_horizon_s])
-    # spend the reserve above the held part by the believed end, no faster than the
-    # ceiling can still carry at that end
+    # the durability load still to come: a race's is set by its distance (work at CS of
+    # rem_m/CS seconds, whatever the pace); a timed effort's by its time at about CS
     if race:
-        e_d = min(reserve_feasible_speed_distance(cs_plan, b.reserve_m, d_safe, rem_m),
+        load_ahead_h = rem_m / p[X.critical_speed_mps] / 3600.0
+    else:
+        load_ahead_h = rem_s * (e_guess / p[X.critical_speed_mps]) / 3600.0
+    cs_plan, e_t, cs_drop = planned_critical_speed(y, p, body, b, e_guess, max(v, e_guess), v,
+                                                   rem_s, load_ahead_h)
+    d_safe = safety_reserve_m(held_margin(p), b.d_prime_m, rem_s, p[X.spurt_horizon_s])
+    # spend the reserve above the held part by the believed end, with CS falling on the
+    # way as the load grows, and no faster than the ceiling can still carry at that end
+    cs_now, cs_end = cs_plan + 0.5 * cs_drop, cs_plan - 0.5 * cs_drop
+    if race:
+        e_d = min(reserve_feasible_speed_falling_cs_distance(cs_now, cs_end, b.reserve_m,
+                                                             d_safe, rem_m),
                   ceiling_held_speed_distance(cs_plan, b.reserve_m, b.d_prime_m,
                                               p[X.v_max_mps], rem_m))
     else:
-        e_d = min(reserve_feasible_speed_time(cs_plan, b.reserve_m, d_safe, rem_s),
+        e_d = min(reserve_feasible_speed_falling_cs_time(cs_now, cs_end, b.reserve_m, d_safe,
+                                                         rem_s),
                   ceiling_held_speed_time(cs_plan, b.reserve_m, b.d_prime_m, p[X.v_max_mps],
                                           rem_s))
     template = template_from_start(frac, fb_v[k, FB_TSTART], p[X.template_end_rpe])
@@ -664,8 +685,10 @@ def imposed_command(t, y, inp, k, body, b):
         willing = p[X.rpe_tolerated]
         # the plan: CS lowered by the heat and the load expected over what it expects
         # remains (the forecast of a race)
-        cs_plan, _ = planned_critical_speed(y, p, body, b, e_req, body.v_mps, body.v_mps,
-                                            max(y[XE] - t_hat, 1.0))
+        ahead = max(y[XE] - t_hat, 1.0)
+        cs_plan, _, _ = planned_critical_speed(
+            y, p, body, b, e_req, body.v_mps, body.v_mps, ahead,
+            ahead * (e_req / p[X.critical_speed_mps]) / 3600.0)
         margin = held_margin(p)
         # with no end in sight the reserve held for it is kept; near a told end, released
         if told:

@@ -390,18 +390,19 @@ RECREATIONAL = Params(
 #: A trained club runner: CS 4.9 m/s (Kordi et al. 2019), D' 200 m (the defaults).
 TRAINED = Params()
 
-#: An elite distance runner: CS 6.3 m/s and D' 290 m give a 5000 m near 12:45 and a
-#: 10 000 m near 26:30 with the governor's margins; light and small (57 kg, 1.70 m); durable
-#: and well heat-adapted. Values chosen to match the record races in
-#: ``governor/data/races`` (12:35-12:37 5000 m, 2:01:39 marathon), not measured on one
-#: athlete.
+#: An elite distance runner: CS 6.32 m/s and D' 290 m give a 5000 m near 12:50 and a
+#: 10 000 m near 26:40 with the governor's margins; light and small (57 kg, 1.70 m); durable
+#: (CS falls 4.5 % per hour at CS, so a marathon is run near 92 % of CS, as in the
+#: marathon/CS ratios of Smyth & Muniz-Pumares 2020) and well heat-adapted. Values chosen
+#: to match the record races in ``governor/data/races`` (12:35-12:37 5000 m, 2:01:39
+#: marathon), not measured on one athlete.
 ELITE = Params(
-    critical_speed_mps=6.3,
+    critical_speed_mps=6.32,
     d_prime_m=290.0,
     v_max_mps=9.5,
     body_mass_kg=57.0,
     height_m=1.70,
-    durability_loss_per_h=0.06,
+    durability_loss_per_h=0.045,
     sweat_gain_w_m2_k=240.0,
     heart_rate_rest_bpm=40.0,
     heart_rate_max_bpm=188.0,

@@ -665,6 +665,28 @@ def plot_micklewright(result, ax: Axes | None = None) -> Axes:
                         f"T9 Micklewright 2010: blind and false feedback ({_verdict(result)})")
 
 
+def plot_ely_2010(result, ax: Axes | None = None) -> Axes:
+    """T11, Ely et al. 2010: speed and core temperature through the 15-min time trials in
+    temperate and hot air (after the 30-min preload).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Speed [m/s] against time [min] on the left axis, core temperature [degC] on a twin
+        axis (dashed).
+    """
+    ax = _new_ax(ax, figsize=(6.0, 3.8))
+    core_ax = ax.twinx()
+    for i, (name, sim) in enumerate(result.simulations.items()):
+        minutes = sim.time_s / 60.0
+        ax.plot(minutes, sim.column("speed_mps"), color=f"C{i}", lw=1.4,
+                label=f"{name} ({sim.distance_m / 1000:.2f} km)")
+        core_ax.plot(minutes, sim.column("core_temp_c"), color=f"C{i}", ls="--", lw=1.0)
+    core_ax.set_ylabel("core temperature [°C] (dashed)")
+    return _label_study(ax, "time in the trial [min]", "speed [m/s]",
+                        f"T11 Ely 2010: 15-min trial in 21 and 40 °C ({_verdict(result)})")
+
+
 def plot_levels(result, ax: Axes | None = None) -> Axes:
     """T13, Levels et al. 2012: speed and skin temperature through the control and the
     radiant race, the heated stretch shaded.
@@ -709,7 +731,7 @@ def plot_racinais(result, ax: Axes | None = None) -> Axes:
 
 _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": plot_tucker,
                 "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T9": plot_micklewright,
-                "T10": plot_albertus,
+                "T10": plot_albertus, "T11": plot_ely_2010,
                 "T12": plot_racinais, "T13": plot_levels}
 
 
@@ -818,7 +840,8 @@ __all__ = [
     "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
     "format_duration", "COLUMN_LABELS",
     "plot_castle", "plot_stone", "plot_joseph", "plot_tucker", "plot_ely", "plot_mauger",
-    "plot_marcora", "plot_micklewright", "plot_albertus",
+    "plot_marcora", "plot_micklewright", "plot_albertus", "plot_ely_2010", "plot_racinais",
+    "plot_levels",
     "plot_record_race", "plot_record_races", "plot_study", "plot_false_feedback",
     "plot_truth_vs_deception",
 ]

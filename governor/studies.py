@@ -1,4 +1,4 @@
-"""Published studies, simulated: the targets of ``docs/targets.md`` (T1-T8, T10).
+"""Published studies, simulated: the targets of ``docs/targets.md`` (T1-T13).
 
 One function per target simulates the study's protocol with a default parameter set and
 returns a :class:`StudyResult`: the simulated figures beside the published ones, the
@@ -38,6 +38,10 @@ Ely MR, Cheuvront SN, Roberts WO, Montain SJ (2007). Impact of weather on marath
 performance. Med Sci Sports Exerc 39:487-493.
 Mauger AR, Jones AM, Williams CA (2009). Influence of feedback and prior experience on pacing
 during a 4-km cycle time trial. Med Sci Sports Exerc 41:451-458.
+Ely BR, Cheuvront SN, Kenefick RW, Sawka MN (2010). Aerobic performance is degraded, despite
+modest hyperthermia, in hot environments. Med Sci Sports Exerc 42:135-141.
+Sawka MN, Cheuvront SN, Kenefick RW (2012). High skin temperature and hypohydration impair
+aerobic performance. Exp Physiol 97:327-332.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from governor.params import ELITE, TRAINED, Params
+from governor.params import ELITE, RECREATIONAL, TRAINED, Params
 from governor.scenario import CHANNELS as FEEDBACK_CHANNELS
 from governor.scenario import (
     Environment,
@@ -62,6 +66,7 @@ from governor.scenario import (
     Sweep,
     TimeToExhaustion,
     TimeTrial,
+    Training,
 )
 from governor.simulate import Simulation, simulate
 
@@ -599,6 +604,75 @@ def albertus_2005(params: Params = TRAINED, distance_m: float = 20000.0) -> Stud
     )
 
 
+# ---- T11 ------------------------------------------------------------------------------
+#: Ely et al. 2010's two climates: (air [degC], relative humidity [0-1]).
+ELY_2010_CLIMATES = {"temperate": (21.0, 0.5), "hot": (40.0, 0.25)}
+
+
+def ely_2010(params: Params = RECREATIONAL, preload_fraction_of_cs: float = 0.6) -> StudyResult:
+    """T11, Ely et al. 2010: hot air costs a short time trial much, with the core barely
+    warmer.
+
+    Protocol as simulated: 30 min steady at ``preload_fraction_of_cs`` of CS (the study's
+    preload was 50 % of VO2peak), then a 15-min time trial from the preloaded state, in
+    21 degC / 50 % RH and in 40 degC / 25 % RH. The subjects were recreationally active men,
+    so the default is RECREATIONAL. Published: work 147.7 against 177.0 kJ (-17 %); peak core
+    38.20 against 38.11 degC; mean skin 36.2 against 31.1 degC; the pace even in temperate
+    air and falling from the start in the heat; an end spurt in both. Must show: 8-25 % less
+    distance in the heat, the peak cores within 0.5 degC of each other, the skin at least
+    3 degC warmer in the heat, and the last 2 min faster than the mean of minutes 0-13 in
+    both. The study's point (and Sawka et al. 2012's) is that hot skin, through the blood
+    flow it needs, not a hot core, costs the performance.
+    """
+    runs: dict[str, Simulation] = {}
+    preloads: dict[str, Simulation] = {}
+    for name, (air, rh) in ELY_2010_CLIMATES.items():
+        env = Environment(temperature_c=air, relative_humidity=rh)
+        preloads[name] = simulate(
+            params, Training.steady(1800.0,
+                                    target_speed_mps=preload_fraction_of_cs
+                                    * params.critical_speed_mps),
+            environment=env)
+        runs[name] = simulate(params, TimeTrial(900.0), environment=env, after=preloads[name])
+    hot, temperate = runs["hot"], runs["temperate"]
+    loss = 1.0 - hot.distance_m / temperate.distance_m
+    peak_core = {k: float(s.column("core_temp_c").max()) for k, s in runs.items()}
+    skin = {k: float(s.column("skin_temp_c").mean()) for k, s in runs.items()}
+
+    def spurt(sim: Simulation) -> float:
+        t, v = sim.time_s, sim.column("speed_mps")
+        return float(v[t >= 780.0].mean() / v[t < 780.0].mean() - 1.0)
+
+    spurts = {k: spurt(s) for k, s in runs.items()}
+    core_gap = peak_core["hot"] - peak_core["temperate"]
+    skin_gap = skin["hot"] - skin["temperate"]
+    return StudyResult(
+        id="T11", study="Ely et al. 2010",
+        citation="Ely et al. 2010, Med Sci Sports Exerc 42:135-141",
+        protocol=f"{_set_name(params)}, 30 min at {preload_fraction_of_cs:.0%} of CS, then a "
+                 "15-min time trial, at 21 °C / 50 % RH and 40 °C / 25 % RH",
+        published="work -17 % in the heat; peak core 38.20 vs 38.11 °C; skin 36.2 vs "
+                  "31.1 °C; end spurt in both",
+        simulated=f"distance {_pct(-loss)} in the heat; peak core {peak_core['hot']:.2f} vs "
+                  f"{peak_core['temperate']:.2f} °C; skin {skin['hot']:.1f} vs "
+                  f"{skin['temperate']:.1f} °C; last 2 min {_pct(spurts['hot'])} / "
+                  f"{_pct(spurts['temperate'])}",
+        tolerance="8-25 % less in the heat; peak cores within 0.5 °C; skin ≥ 3 °C warmer in "
+                  "the heat; last 2 min faster in both",
+        checks={"8-25 % less in the heat": 0.08 <= loss <= 0.25,
+                "peak cores within 0.5 °C": abs(core_gap) <= 0.5,
+                "skin ≥ 3 °C warmer in the heat": skin_gap >= 3.0,
+                "end spurt in both": min(spurts.values()) > 0.0},
+        values={"loss": loss, "core_gap_c": core_gap, "skin_gap_c": skin_gap,
+                **{f"peak_core_{k}_c": x for k, x in peak_core.items()},
+                **{f"skin_{k}_c": x for k, x in skin.items()},
+                **{f"spurt_{k}": x for k, x in spurts.items()}},
+        published_values={"loss": 1.0 - 147.7 / 177.0, "core_gap_c": 38.20 - 38.11,
+                          "skin_gap_c": 36.19 - 31.14},
+        simulations={"temperate (21 °C)": temperate, "hot (40 °C)": hot},
+    )
+
+
 # ---- T12 ------------------------------------------------------------------------------
 #: Days of heat training before each hot trial of Racinais et al. 2015 (trials on days 1,
 #: 6 and 14 of the camp).
@@ -961,7 +1035,8 @@ def record_races(params: Params = ELITE, folder: str | Path = RACES_DIR) -> Stud
 STUDIES: dict[str, Callable[[], StudyResult]] = {
     "T1": castle_2012, "T2": stone_2012, "T3": joseph_2008, "T4": tucker_2006,
     "T5": ely_2007, "T6": mauger_2009, "T7": record_races, "T8": marcora_staiano_2010,
-    "T9": micklewright_2010, "T10": albertus_2005, "T12": racinais_2015, "T13": levels_2012,
+    "T9": micklewright_2010, "T10": albertus_2005, "T11": ely_2010, "T12": racinais_2015,
+    "T13": levels_2012,
 }
 
 
@@ -1203,5 +1278,7 @@ __all__ = [
     "RaceConditions", "RACES_DIR", "STUDIES", "reproduce_all", "table", "km_splits",
     "CHANNELS", "Deception", "truth_vs_deception", "deception_scenario",
     "body_cost", "JOSEPH_FRACTIONS", "ELY_TEMPERATURES_C", "RACE_TIME_TOLERANCE",
-    "RACE_EVEN_TOLERANCE",
+    "RACE_EVEN_TOLERANCE", "micklewright_2010", "quarter_times_s", "ely_2010",
+    "ELY_2010_CLIMATES", "racinais_2015", "RACINAIS_DAYS", "levels_2012",
+    "levels_radiant_environment",
 ]

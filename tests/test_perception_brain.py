@@ -52,6 +52,50 @@ def test_reserve_feasible_speed_spends_exactly_the_spendable_reserve():
     assert brain.reserve_feasible_speed_time(cs, d, safe, 300.0) == pytest.approx(5.5)
 
 
+def _spend_at_constant_speed(e, cs_now, cs_end, metres=None, seconds=None, n=200_001):
+    """Reserve drawn at constant metabolic speed ``e`` with CS falling linearly on the way,
+    integrated numerically [m]: ``(e - CS)+ / e`` per metre, or ``(e - CS)+`` per second."""
+    if metres is not None:
+        x = np.linspace(0.0, metres, n)
+        cs = cs_now + (cs_end - cs_now) * x / metres
+        return np.trapezoid(np.maximum(e - cs, 0.0) / e, x)
+    t = np.linspace(0.0, seconds, n)
+    cs = cs_now + (cs_end - cs_now) * t / seconds
+    return np.trapezoid(np.maximum(e - cs, 0.0), t)
+
+
+@pytest.mark.parametrize("cs_now, cs_end, reserve, safe, metres", [
+    (6.25, 5.45, 290.0, 72.5, 42195.0),   # a marathon: CS falls below the pace late on
+    (5.0, 4.9, 200.0, 50.0, 10000.0),     # a 10 km: faster than CS all the way
+    (5.0, 4.0, 20.0, 0.0, 30000.0),       # little to spend: CS crossed near the end
+])
+def test_falling_cs_speed_spends_exactly_the_spendable_reserve(cs_now, cs_end, reserve, safe,
+                                                                metres):
+    e = brain.reserve_feasible_speed_falling_cs_distance(cs_now, cs_end, reserve, safe, metres)
+    assert _spend_at_constant_speed(e, cs_now, cs_end, metres=metres) == pytest.approx(
+        reserve - safe, rel=1e-4)
+    seconds = metres / 5.0
+    e_t = brain.reserve_feasible_speed_falling_cs_time(cs_now, cs_end, reserve, safe, seconds)
+    assert _spend_at_constant_speed(e_t, cs_now, cs_end, seconds=seconds) == pytest.approx(
+        reserve - safe, rel=1e-4)
+
+
+def test_falling_cs_speed_is_the_constant_cs_speed_without_a_fall_and_below_it_with_one():
+    cs, d, safe, s = 5.0, 200.0, 50.0, 3000.0
+    assert brain.reserve_feasible_speed_falling_cs_distance(cs, cs, d, safe, s) == (
+        pytest.approx(brain.reserve_feasible_speed_distance(cs, d, safe, s)))
+    assert brain.reserve_feasible_speed_falling_cs_time(cs, cs, d, safe, 300.0) == (
+        pytest.approx(brain.reserve_feasible_speed_time(cs, d, safe, 300.0)))
+    # a marathon: the speed planned with the mean CS runs below CS early, where the full
+    # reserve cannot grow, so held to the line it would need several times the reserve;
+    # the falling-CS speed is slower from the start and can be held
+    mean = brain.reserve_feasible_speed_distance(5.85, 290.0, 72.5, 42195.0)
+    falling = brain.reserve_feasible_speed_falling_cs_distance(6.25, 5.45, 290.0, 72.5,
+                                                               42195.0)
+    assert 5.45 < falling < mean
+    assert _spend_at_constant_speed(mean, 6.25, 5.45, metres=42195.0) > 3.0 * (290.0 - 72.5)
+
+
 PLAN = dict(heat_w=70.0 * (3.6 * 3.0 + 1.2), core_shown_c=38.0, skin_c=34.0,
             sweating_factor=1.0, conductance_w_k=200.0, told_air_c=30.0, radiant_w=0.0,
             air_vapour_kpa=1.3,

@@ -127,6 +127,17 @@ class TestThermal:
         assert thermal.convective_coefficient_w_m2_k(0.0) == 3.0
         assert thermal.convective_coefficient_w_m2_k(4.0) == pytest.approx(16.6)
 
+    def test_skin_vessels_open_above_the_exercising_threshold(self):
+        # Johnson & Park 1981: running opens the skin's vessels 0.39 degC later than Gagge's
+        # resting control; below that only tissue and basal flow conduct
+        a = 1.85
+        basal = a * (5.28 + 1.163 * 6.3)
+        threshold = thermal.CORE_SET_POINT_C + thermal.EXERCISE_DILATION_SHIFT_C
+        assert thermal.EXERCISE_DILATION_SHIFT_C == pytest.approx(0.39)
+        assert thermal.core_skin_conductance_w_k(threshold, 34.5, a) == pytest.approx(basal)
+        assert thermal.core_skin_conductance_w_k(threshold + 0.2, 34.5, a) == pytest.approx(
+            a * (5.28 + 1.163 * (6.3 + 200.0 * 0.2)))
+
     def test_rest_in_thermoneutral_air_is_near_balance(self):
         # an unclothed body at rest is near balance around 29 degC air
         m, a = 70.0, 1.85

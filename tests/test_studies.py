@@ -27,12 +27,12 @@ def test_table_has_every_target_with_published_simulated_tolerance_and_verdict(r
     assert list(table.columns) == ["id", "study", "published", "simulated", "tolerance",
                                    "pass", "citation"]
     assert table["id"].tolist() == ["T1", "T2", "T3", "T4", "T5", "T6", "T7a", "T7b", "T7c",
-                                    "T8", "T9", "T10", "T12", "T13"]
+                                    "T8", "T9", "T10", "T11", "T12", "T13"]
     for column in ("study", "published", "simulated", "tolerance", "citation"):
         assert table[column].str.len().min() > 5, column
     assert table["pass"].map(type).eq(bool).all()
-    assert studies.table(results, expand=False)["id"].tolist()[-6:] == ["T7", "T8", "T9",
-                                                                        "T10", "T12", "T13"]
+    assert studies.table(results, expand=False)["id"].tolist()[-7:] == [
+        "T7", "T8", "T9", "T10", "T11", "T12", "T13"]
 
 
 def test_T1_to_T6_pass_with_the_default_runners(results):
@@ -65,10 +65,8 @@ WRONG = {
         core_temp_limit_c=41.5)),
     "T2 no reserve held": lambda: studies.stone_2012(TRAINED.replace(reserve_margin=0.0)),
     "T3 template ends at 7": lambda: studies.joseph_2008(TRAINED.replace(template_end_rpe=7.0)),
-    "T4 no reserve for a spurt": lambda: studies.tucker_2006(
-        (TRAINED.replace(reserve_margin=0.0),), (5000.0,)),
-    "T4 spurt over the last 10 min": lambda: studies.tucker_2006(
-        (TRAINED.replace(spurt_horizon_s=600.0),), (5000.0,)),
+    "T4 sluggish start": lambda: studies.tucker_2006(
+        (TRAINED.replace(recruitment_tau_s=30.0),), (5000.0,)),
     "T5 heat costs nothing": lambda: studies.ely_2007(gv.ELITE.replace(heat_cs_loss_per_c=0.0)),
     "T6 no hedge for the unknown": lambda: studies.mauger_2009(
         TRAINED.replace(unknown_endpoint_hedge=0.0)),
@@ -256,13 +254,33 @@ def test_T13_radiant_load_warms_the_skin_as_published_and_slows(results):
     assert t13.values["irradiance_w_m2"] > 1000.0
 
 
-@pytest.mark.xfail(reason="skin blood flow is capped at the 90 L/m^2/h of Gagge's resting "
-                          "model, so heat on the skin dams heat in the core (+0.8 degC, where "
-                          "Levels et al. saw none) and the race is ~6 % slower, not under 5 %",
-                   strict=True)
 def test_T13_radiant_load_costs_under_five_percent(results):
     t13 = {r.id: r for r in results}["T13"]
     assert t13.checks["under 5 % slower"]
+    # the skin takes the load: the core barely moves, as Levels et al. found
+    assert t13.values["core_peak_change_c"] < 0.5
+
+
+# ---- T11 ---------------------------------------------------------------------------------
+def test_T11_hot_air_costs_the_short_trial_as_published_with_a_spurt(results):
+    t11 = {r.id: r for r in results}["T11"]
+    assert t11.checks["8-25 % less in the heat"]
+    assert t11.checks["end spurt in both"]
+    assert t11.values["skin_gap_c"] > 0.0
+    sims = t11.simulations
+    assert sims["hot (40 °C)"].distance_m < sims["temperate (21 °C)"].distance_m
+
+
+@pytest.mark.xfail(reason="the model's cost of hot air comes through its core: the "
+                          "governor holds the hot trial at its core limit (39.6 degC, where "
+                          "the cyclists peaked at 38.2) and the skin is only ~2 degC warmer "
+                          "(5 in the study); hot skin's own cost, the blood flow it claims "
+                          "from the muscles (Sawka et al. 2012), is not in the model",
+                   strict=True)
+def test_T11_heat_costs_through_the_skin_with_the_core_alike(results):
+    t11 = {r.id: r for r in results}["T11"]
+    assert t11.checks["peak cores within 0.5 °C"]
+    assert t11.checks["skin ≥ 3 °C warmer in the heat"]
 
 
 # ---- T12 ---------------------------------------------------------------------------------
@@ -272,8 +290,8 @@ def test_T12_unacclimatised_heat_costs_as_published_and_training_gives_some_back
     assert t12.checks["acclimatisation helps"]
 
 
-@pytest.mark.xfail(reason="after 13 days of heat training the model is still ~7 % short of "
-                          "the cool trial and ~13 % slower from the start: its heat plan "
+@pytest.mark.xfail(reason="after 13 days of heat training the model is still ~6 % short of "
+                          "the cool trial and ~14 % slower from the start: its heat plan "
                           "holds the core under 39.6 degC from the first minutes, where the "
                           "cyclists started at their cool power and finished at 40.2 degC",
                    strict=True)
