@@ -73,12 +73,42 @@ def robust_noise(values: np.ndarray, window: int = 31, floor: float = 0.0) -> fl
     return max(float(1.4826 * dev.median()), floor)
 
 
+#: Window over which :func:`detect_effort` reads speed [s]: distance covered over a centred
+#: minute. A device's speed field is smoothed and speed from GPS positions is not; over a
+#: minute the two agree, so the same run is the same effort as FIT, TCX or GPX (a 30-s
+#: mean of the GPX speed crossed the repetition thresholds 9 times on a steady 14 km run,
+#: of its FIT and TCX copies 2 times).
+EFFORT_WINDOW_S = 60.0
+#: Longest fast stretch :func:`detect_effort` counts as a repetition [s]: interval sessions
+#: use repetitions of seconds to a few minutes (long intervals of 2-6 min, Buchheit &
+#: Laursen 2013); 8 min leaves room for slower runners.
+MAX_REPETITION_S = 480.0
+
+
+def window_speed_mps(activity: pd.DataFrame, window_s: float) -> np.ndarray:
+    """Speed [m/s] at each sample as the distance covered over a centred window of
+    ``window_s`` seconds of elapsed time, from the ``distance_m`` and ``elapsed_s`` columns
+    (NaN distances are bridged by interpolation)."""
+    t = activity["elapsed_s"].to_numpy(dtype=float)
+    d = activity["distance_m"].to_numpy(dtype=float)
+    ok = np.isfinite(d)
+    if ok.sum() < 2:
+        return np.full(t.size, np.nan)
+    d = np.interp(t, t[ok], d[ok])
+    lo = np.searchsorted(t, t - 0.5 * window_s)
+    hi = np.clip(np.searchsorted(t, t + 0.5 * window_s, side="right") - 1, 0, t.size - 1)
+    span = t[hi] - t[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(span > 0.0, (d[hi] - d[lo]) / span, np.nan)
+
+
 def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = None) -> str:
     """Guess the effort a log holds, from its speed (plain speed: grade adjustment of steep
     walking over-reads, and a guess should not hang on it).
 
-    ``"intervals"``: the speed, smoothed over 30 s, rises above 115 % of the median moving
-    speed at least three times (falling back below 105 % in between), and the best 3 min is
+    ``"intervals"``: the speed over a centred minute (:func:`window_speed_mps`, the same for
+    a device's speed and for speed from GPS positions) rises above 115 % of its median while
+    moving at least three times (falling back below 105 % in between), and the best 3 min is
     at least 20 % faster than the median (repetitions). ``"race"``: at least 8 min; the
     moving average is at least 90 % of the best 5 min (even); and, when the log has heart
     rate and ``heart_rate_max_bpm`` is given, its last quarter averages at least 88 % of that
@@ -88,16 +118,19 @@ def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = Non
     moving = activity[activity["moving"]] if "moving" in activity else activity
     if len(moving) < 8 * 60:
         return "training"
-    speed = moving["speed_mps"].rolling(30, center=True, min_periods=10).mean().to_numpy()
-    median = float(np.nanmedian(moving["speed_mps"]))
+    speed = window_speed_mps(moving, EFFORT_WINDOW_S)
+    median = float(np.nanmedian(speed))
     # count repetitions with hysteresis: fast above 115 % of the median, slow again below
-    # 105 %, so noise around one long fast stretch is not taken for repetitions
-    rises, fast = 0, False
-    for x in speed:
+    # 105 %, so noise around one long fast stretch is not taken for repetitions; a fast
+    # stretch longer than a repetition is a tempo or progression section, not a rep
+    t = moving["elapsed_s"].to_numpy(dtype=float)
+    rises, fast, start = 0, False, 0.0
+    for ti, x in zip(t, speed, strict=True):
         if not fast and x > 1.15 * median:
-            fast, rises = True, rises + 1
+            fast, start = True, ti
         elif fast and x < 1.05 * median:
             fast = False
+            rises += ti - start <= MAX_REPETITION_S
     mms = mean_maximal_speed(moving, [180.0, 300.0], grade_adjusted=False)
     best3, best5 = float(mms.loc[180.0]), float(mms.loc[300.0])
     if rises >= 3 and np.isfinite(best3) and best3 >= 1.2 * median:

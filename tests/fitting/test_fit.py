@@ -8,6 +8,7 @@ import pytest
 
 import governor as gv
 from governor.fitting import critical_speed_from_curve, detect_effort, synthetic_log
+from governor.fitting.data import window_speed_mps
 
 fit_module = importlib.import_module("governor.fitting.fit")
 
@@ -256,3 +257,31 @@ def test_the_same_run_as_gpx_and_csv_gets_comparable_weights(tmp_path):
     # the running-median estimate alone would weigh the GPX copy several times more
     assert (sigma["csv"] / sigma["gpx"]) ** 2 < 1.6
     assert (first_pass["csv"] / first_pass["gpx"]) ** 2 > 2.5
+
+
+def test_window_speed_is_distance_over_a_centred_window():
+    t = np.arange(0.0, 301.0)
+    d = np.where(t < 150.0, 3.0 * t, 450.0 + 5.0 * (t - 150.0))
+    frame = pd.DataFrame({"elapsed_s": t, "distance_m": d})
+    v = window_speed_mps(frame, 60.0)
+    assert v[60] == pytest.approx(3.0) and v[240] == pytest.approx(5.0)
+    assert v[150] == pytest.approx(4.0)          # half of the window on each side
+    assert v[0] == pytest.approx(3.0)            # the window is cut at the ends
+
+
+def test_a_long_fast_stretch_is_not_a_repetition():
+    # three 10-min tempo blocks are a progression run, not intervals; three 3-min reps are
+    def run(block_s):
+        speed = []
+        for _ in range(3):
+            speed += [3.0] * 300 + [4.2] * block_s
+        speed += [3.0] * 300
+        n = len(speed)
+        idx = pd.date_range("2026-01-01", periods=n, freq="1s", tz="UTC")
+        v = np.asarray(speed)
+        return pd.DataFrame({"elapsed_s": np.arange(n, dtype=float),
+                             "distance_m": np.cumsum(v), "speed_mps": v,
+                             "heart_rate_bpm": np.full(n, np.nan), "grade": np.zeros(n),
+                             "moving": np.ones(n, dtype=bool)}, index=idx)
+    assert detect_effort(run(180)) == "intervals"
+    assert detect_effort(run(600)) == "training"

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import governor as gv
+from governor.fitting.data import detect_effort
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "logs"
 MANIFEST = SHARED / "MANIFEST.csv"
@@ -46,3 +47,18 @@ def test_each_run_fits_and_reports(name):
     assert np.isfinite(result.rmse_speed_)
     summary = result.summary()
     assert summary["n_logs"] == 1 and summary["efforts"] in ("race", "intervals", "training")
+
+
+@pytest.mark.shared_data
+def test_one_run_is_one_effort_as_fit_tcx_and_gpx():
+    """The FR945 run as its device's FIT and TCX (speed from the watch) and as GPX (speed
+    from positions): the same effort in all three. A 30-s mean of the GPX speed crossed the
+    repetition thresholds nine times and called it intervals."""
+    stem = "sportslib__fr945-run-14km-hr"
+    if not (SHARED / f"{stem}.fit").exists():
+        pytest.skip(f"shared test data not found at {SHARED}")
+    efforts = {ext: detect_effort(gv.read_log(SHARED / f"{stem}.{ext}"),
+                                  gv.TRAINED.heart_rate_max_bpm)
+               for ext in ("fit", "tcx", "gpx")}
+    assert len(set(efforts.values())) == 1, efforts
+    assert efforts["fit"] == "training"
