@@ -234,17 +234,15 @@ def reserve_feasible_speed_falling_cs_distance(
     """
     spendable = reserve_m - safety_m
     drop = cs_now_mps - cs_end_mps
-    mean = 0.5 * (cs_now_mps + cs_end_mps)
-    if drop <= 1e-9 or spendable <= 0.0:
-        return reserve_feasible_speed_distance(mean if drop > 1e-9 else cs_now_mps,
-                                               reserve_m, safety_m, remaining_m)
-    s = max(remaining_m, 1e-6)
-    x = (spendable * drop
-         + math.sqrt(spendable * spendable * drop * drop
-                     + 2.0 * s * spendable * drop * cs_end_mps)) / s
-    if x <= drop:
-        return cs_end_mps + x
-    return reserve_feasible_speed_distance(mean, reserve_m, safety_m, remaining_m)
+    if drop > 1e-9 and spendable > 0.0:
+        s = max(remaining_m, 1e-6)
+        x = (spendable * drop
+             + math.sqrt(spendable * spendable * drop * drop
+                         + 2.0 * s * spendable * drop * cs_end_mps)) / s
+        if x <= drop:
+            return cs_end_mps + x
+    return reserve_feasible_speed_distance(0.5 * (cs_now_mps + cs_end_mps), reserve_m,
+                                           safety_m, remaining_m)
 
 
 @jit
@@ -259,12 +257,10 @@ def reserve_feasible_speed_falling_cs_time(
     spendable = reserve_m - safety_m
     drop = cs_now_mps - cs_end_mps
     T = max(remaining_s, 1e-6)
-    if drop <= 1e-9 or spendable <= 0.0:
-        cs = 0.5 * (cs_now_mps + cs_end_mps) if drop > 1e-9 else cs_now_mps
-        return reserve_feasible_speed_time(cs, reserve_m, safety_m, T)
-    x = math.sqrt(2.0 * spendable * drop / T)
-    if x <= drop:
-        return cs_end_mps + x
+    if drop > 1e-9 and spendable > 0.0:
+        x = math.sqrt(2.0 * spendable * drop / T)
+        if x <= drop:
+            return cs_end_mps + x
     return reserve_feasible_speed_time(0.5 * (cs_now_mps + cs_end_mps), reserve_m, safety_m, T)
 
 

@@ -528,9 +528,8 @@ def held_margin(p):
 @inlined
 def planned_critical_speed(y, p, body, b, e_planned, v_planned, v_present, ahead_s,
                            load_ahead_h):
-    """The critical speed the governor plans with [m/s] (its mean over what is believed to
-    remain), the thermal-feasible speed of its heat plan [m/s], and the fall of the planned
-    CS from now to the believed end [m/s].
+    """The critical speed the governor plans with now and at the believed end [m/s], and
+    the thermal-feasible speed of its heat plan [m/s].
 
     The believed CS is lowered by the heat the governor forecasts over ``ahead_s`` (from the
     told air and the displayed core; a fraction ``heat_anticipation`` of the change
@@ -563,7 +562,7 @@ def planned_critical_speed(y, p, body, b, e_planned, v_planned, v_present, ahead
     cs_end = effective_critical_speed_mps(b.cs_mps, plan_core, p[X.heat_onset_c],
                                           p[X.heat_cs_loss_per_c] * gain, end_load,
                                           p[X.durability_loss_per_h] * gain)
-    return 0.5 * (cs_now + cs_end), e_t, cs_now - cs_end
+    return cs_now, cs_end, e_t
 
 
 @inlined
@@ -607,12 +606,12 @@ def maximal_command(t, y, inp, k, body, b):
         load_ahead_h = rem_m / p[X.critical_speed_mps] / 3600.0
     else:
         load_ahead_h = rem_s * (e_guess / p[X.critical_speed_mps]) / 3600.0
-    cs_plan, e_t, cs_drop = planned_critical_speed(y, p, body, b, e_guess, max(v, e_guess), v,
-                                                   rem_s, load_ahead_h)
+    cs_now, cs_end, e_t = planned_critical_speed(y, p, body, b, e_guess, max(v, e_guess), v,
+                                                 rem_s, load_ahead_h)
+    cs_plan = 0.5 * (cs_now + cs_end)
     d_safe = safety_reserve_m(held_margin(p), b.d_prime_m, rem_s, p[X.spurt_horizon_s])
     # spend the reserve above the held part by the believed end, with CS falling on the
     # way as the load grows, and no faster than the ceiling can still carry at that end
-    cs_now, cs_end = cs_plan + 0.5 * cs_drop, cs_plan - 0.5 * cs_drop
     if race:
         e_d = min(reserve_feasible_speed_falling_cs_distance(cs_now, cs_end, b.reserve_m,
                                                              d_safe, rem_m),
@@ -686,9 +685,10 @@ def imposed_command(t, y, inp, k, body, b):
         # the plan: CS lowered by the heat and the load expected over what it expects
         # remains (the forecast of a race)
         ahead = max(y[XE] - t_hat, 1.0)
-        cs_plan, _, _ = planned_critical_speed(
+        cs_now, cs_end, _ = planned_critical_speed(
             y, p, body, b, e_req, body.v_mps, body.v_mps, ahead,
             ahead * (e_req / p[X.critical_speed_mps]) / 3600.0)
+        cs_plan = 0.5 * (cs_now + cs_end)
         margin = held_margin(p)
         # with no end in sight the reserve held for it is kept; near a told end, released
         if told:

@@ -624,16 +624,13 @@ def ely_2010(params: Params = RECREATIONAL, preload_fraction_of_cs: float = 0.6)
     both. The study's point (and Sawka et al. 2012's) is that hot skin, through the blood
     flow it needs, not a hot core, costs the performance.
     """
+    preload = Training.steady(1800.0,
+                              target_speed_mps=preload_fraction_of_cs * params.critical_speed_mps)
     runs: dict[str, Simulation] = {}
-    preloads: dict[str, Simulation] = {}
     for name, (air, rh) in ELY_2010_CLIMATES.items():
         env = Environment(temperature_c=air, relative_humidity=rh)
-        preloads[name] = simulate(
-            params, Training.steady(1800.0,
-                                    target_speed_mps=preload_fraction_of_cs
-                                    * params.critical_speed_mps),
-            environment=env)
-        runs[name] = simulate(params, TimeTrial(900.0), environment=env, after=preloads[name])
+        runs[name] = simulate(params, TimeTrial(900.0), environment=env,
+                              after=simulate(params, preload, environment=env))
     hot, temperate = runs["hot"], runs["temperate"]
     loss = 1.0 - hot.distance_m / temperate.distance_m
     peak_core = {k: float(s.column("core_temp_c").max()) for k, s in runs.items()}
