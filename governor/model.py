@@ -457,8 +457,10 @@ def body_rates(t, y, inp, dy):
                                 p[X.rpe_intensity_weight], p[X.rpe_depletion_weight],
                                 p[X.rpe_core_weight], p[X.rpe_skin_weight], p[X.afferent_gain],
                                 p[X.mental_fatigue])
-    hr_ss = steady_heart_rate_bpm(e, cs, core, p[X.heart_rate_rest_bpm], p[X.heart_rate_max_bpm],
-                                  p[X.heart_rate_at_cs_fraction], p[X.heart_rate_drift_bpm_per_c])
+    hr_ss = steady_heart_rate_bpm(e, cs, core, y[L], p[X.heart_rate_rest_bpm],
+                                  p[X.heart_rate_max_bpm], p[X.heart_rate_baseline_bpm],
+                                  p[X.heart_rate_at_cs_fraction], p[X.heart_rate_drift_bpm_per_c],
+                                  p[X.heart_rate_drift_bpm_per_work_h])
 
     dy[S] = v
     dy[D] = d_balance_rate_mps(e, reserve, d0, cs_eff)

@@ -163,19 +163,27 @@ class Params:
     heart_rate_max_bpm: float = _p(
         190.0, "bpm", 150.0, 220.0, "maximal heart rate", "typical adult", "maximal_log",
     )
+    heart_rate_baseline_bpm: float = _p(
+        70.0, "bpm", 30.0, 150.0,
+        "heart rate the exercising steady line gives at zero metabolic speed (its intercept; "
+        "above resting heart rate, to which a standing runner returns only over minutes)",
+        "our choice; lines fitted to ten real running logs put it at 59-150",
+        "one_log",
+    )
     heart_rate_at_cs_fraction: float = _p(
-        0.90, "-", 0.70, 1.0,
+        0.90, "-", 0.50, 1.0,
         "steady heart rate at CS as a fraction of the rest-to-max range",
-        "CS lies near 90 % of heart-rate reserve in trained runners (our choice)",
+        "CS lies near 90 % of heart-rate reserve in trained runners (our choice); fitted to "
+        "a training log with CS held, it also absorbs the runner's CS against the held one",
         "one_log",
     )
     heart_rate_tau_rise_s: float = _p(
-        28.0, "s", 5.0, 120.0, "time constant of heart-rate rise",
+        28.0, "s", 5.0, 300.0, "time constant of heart-rate rise",
         "HR kinetics time constants ~25-30 s (de Smet et al. 2016)", "one_log",
     )
     heart_rate_tau_fall_s: float = _p(
-        40.0, "s", 5.0, 120.0, "time constant of heart-rate fall",
-        "our choice: recovery is slower than onset", "one_log",
+        40.0, "s", 5.0, 300.0, "time constant of heart-rate fall",
+        "our choice: recovery is slower than onset; real logs fit 40-190 s", "one_log",
     )
     heart_rate_drift_bpm_per_c: float = _p(
         8.0, "bpm/degC", 0.0, 20.0,
@@ -183,6 +191,15 @@ class Params:
         "our choice, of the size reported for exercise hyperthermia (Gonzalez-Alonso et al. "
         "1999)",
         "several_logs",
+    )
+    heart_rate_drift_bpm_per_work_h: float = _p(
+        10.0, "bpm/h", 0.0, 40.0,
+        "cardiovascular drift with work done, per hour of running at CS (the durability "
+        "load L): heart rate rises and stroke volume falls over prolonged running even at a "
+        "steady core temperature",
+        "our choice, of the order of the rise over an hour of moderate running reviewed by "
+        "Coyle & Gonzalez-Alonso 2001 (Exerc Sport Sci Rev 29:88-92); real logs fit 0-25",
+        "one_log",
     )
     # --- perception ----------------------------------------------------------------------
     rpe_intensity_weight: float = _p(

@@ -247,11 +247,16 @@ class TestThermal:
 
 class TestHeart:
     def test_steady_heart_rate_linear_and_capped(self):
-        hr = heart.steady_heart_rate_bpm(5.0, 5.0, 37.0, 50.0, 190.0, 0.9, 8.0)
+        # (e, CS, core, work, rest, max, baseline, f_CS, drift per degC, drift per work-h)
+        hr = heart.steady_heart_rate_bpm(5.0, 5.0, 37.0, 0.0, 50.0, 190.0, 70.0, 0.9, 8.0, 10.0)
         assert hr == pytest.approx(50 + 0.9 * 140)
-        hot = heart.steady_heart_rate_bpm(5.0, 5.0, 38.5, 50.0, 190.0, 0.9, 8.0)
+        hot = heart.steady_heart_rate_bpm(5.0, 5.0, 38.5, 0.0, 50.0, 190.0, 70.0, 0.9, 8.0, 10.0)
         assert hot == pytest.approx(min(176 + 12, 190))
-        assert heart.steady_heart_rate_bpm(9.0, 5.0, 40.0, 50.0, 190.0, 0.9, 8.0) == 190.0
+        assert heart.steady_heart_rate_bpm(9.0, 5.0, 40.0, 0.0, 50.0, 190.0, 70.0, 0.9, 8.0,
+                                           10.0) == 190.0
+        # the exercising line never starts below rest
+        assert heart.steady_heart_rate_bpm(0.0, 5.0, 37.0, 0.0, 50.0, 190.0, 30.0, 0.9, 8.0,
+                                           10.0) == pytest.approx(50.0)
 
     def test_first_order_kinetics_time_constant(self):
         """Integrated from rest, HR covers 63.2 % of a step in one rise time constant."""

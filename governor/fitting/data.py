@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from governor.fitting.heart import heart_rate_artefacts
 from governor.io.metrics import grade_adjusted_speed, mean_maximal_speed
 from governor.scenario import Course, Environment, Race, Segment, Training
 
@@ -35,6 +36,8 @@ class LogData:
     time_s: np.ndarray            # moving time [s], starting at 0
     distance_m: np.ndarray        # distance along the course [m], starting at 0
     speed_mps: np.ndarray         # observed speed [m/s]; grade-adjusted for training logs
+    observed_speed_mps: np.ndarray  # the log's own speed [m/s] (0 when stopped)
+    grade: np.ndarray             # the log's grade [-] (0 where unknown)
     heart_rate_bpm: np.ndarray    # observed heart rate [bpm] (NaN where absent)
     speed_sigma: float            # noise of speed [m/s]: robust_noise, then fit's residuals
     heart_rate_sigma: float       # noise of heart rate [bpm]: likewise
@@ -216,6 +219,14 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
     dist = np.concatenate([[0.0], np.cumsum(speed[1:])])  # 1 Hz samples
     time = np.arange(len(rows), dtype=float)
     hr = rows["heart_rate_bpm"].to_numpy(dtype=float)
+    observed_speed = speed.copy()
+    grade = np.nan_to_num(rows["grade"].to_numpy(dtype=float), nan=0.0)
+    if np.isfinite(hr).any():
+        artefacts = heart_rate_artefacts(hr, speed) & np.isfinite(hr)
+        if artefacts.any():
+            hr = np.where(artefacts, np.nan, hr)
+            notes.append(f"{int(artefacts.sum())} heart-rate samples set aside as sensor "
+                         "artefacts (dropouts, spikes, a strap reading low)")
     elevation = rows["elevation_m"].to_numpy(dtype=float)
     if temperature_c is None:
         temperature_c = DEFAULT_TEMPERATURE_C
@@ -246,7 +257,7 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
         protocol = Training(tuple(segments))
     return LogData(
         name=name, effort=effort, effort_detected=detected, time_s=time, distance_m=dist,
-        speed_mps=speed, heart_rate_bpm=hr,
+        speed_mps=speed, observed_speed_mps=observed_speed, grade=grade, heart_rate_bpm=hr,
         speed_sigma=robust_noise(speed, floor=SPEED_SIGMA_FLOOR),
         heart_rate_sigma=(robust_noise(hr, floor=HEART_RATE_SIGMA_FLOOR)
                           if np.isfinite(hr).any() else math.nan),

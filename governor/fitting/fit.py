@@ -32,13 +32,15 @@ from governor.fitting.data import (
     critical_speed_from_curve,
     prepare,
 )
+from governor.fitting.heart import HeartFit, Trajectory, fit_heart_rate, fit_plain_heart_rate
 from governor.io.metrics import mean_maximal_speed
 from governor.params import TRAINED, Params
 from governor.scenario import Modifiers, Race
 from governor.simulate import Simulation, simulate
 
-HEART_PARAMS = ("heart_rate_at_cs_fraction", "heart_rate_tau_rise_s", "heart_rate_tau_fall_s",
-                "heart_rate_drift_bpm_per_c")
+HEART_PARAMS = ("heart_rate_baseline_bpm", "heart_rate_at_cs_fraction", "heart_rate_tau_rise_s",
+                "heart_rate_tau_fall_s", "heart_rate_drift_bpm_per_c",
+                "heart_rate_drift_bpm_per_work_h")
 RESERVE_PARAMS = ("critical_speed_mps", "d_prime_m")
 GOVERNOR_PARAMS = ("reserve_margin",)
 #: Correlation above which two parameters are reported as too correlated to separate.
@@ -75,14 +77,18 @@ def simulate_log(params: Params, log: LogData, *, governor: bool = True) -> Simu
 
 def predicted(params: Params, log: LogData, *, governor: bool = True):
     """Model speed [m/s] and heart rate [bpm] at the log's samples: by distance for a race
-    (the two finish at different times), by moving time otherwise."""
+    (the two finish at different times), by moving time otherwise. Heart rate starts from
+    the log's first reading (:class:`~governor.fitting.heart.Trajectory`)."""
     sim = simulate_log(params, log, governor=governor)
-    if isinstance(log.protocol, Race):
-        x_sim, x_obs = sim.column("distance_m"), log.distance_m
+    race = isinstance(log.protocol, Race)
+    x_sim, x_obs = (sim.column("distance_m"), log.distance_m) if race else (sim.time_s,
+                                                                            log.time_s)
+    v = np.interp(x_obs, x_sim, sim.column("speed_mps"))
+    if log.has_heart_rate:
+        hr = Trajectory(sim, log, by_distance=race).heart_rate(params)
     else:
-        x_sim, x_obs = sim.time_s, log.time_s
-    return (np.interp(x_obs, x_sim, sim.column("speed_mps")),
-            np.interp(x_obs, x_sim, sim.column("heart_rate_bpm")), sim)
+        hr = np.interp(x_obs, x_sim, sim.column("heart_rate_bpm"))
+    return v, hr, sim
 
 
 def log_residuals(params: Params, log: LogData, *, governor: bool = True,
@@ -181,13 +187,22 @@ class FitResult:
     rmse_speed_, rmse_heart_rate_ : float
         Root-mean-square error of speed [m/s] and heart rate [bpm].
     aic, bic : float
-        Information criteria of the fit (Gaussian, on the weighted residuals, each counting
-        as 1/tau of an observation; k counts the varied parameters and the intent segments
-        of training logs).
+        Information criteria of the fit (Gaussian, on the weighted residuals it was fitted
+        to: the races' speed and the heart rate, each residual counting as 1/tau of an
+        observation; k counts the varied parameters, a training log's intent being a
+        covariate read from the log).
     n_obs : int
         Number of residuals.
+    n_parameters : int
+        The k of the information criteria: the parameters fitted (a training log's intent,
+        read from the log, is a covariate and is not counted).
     baselines_ : pandas.DataFrame
-        The governor model and the baselines on the same speed data: RMSE [m/s], AIC, k.
+        The governor model and the baselines on the same races' speed: RMSE [m/s], AIC, k,
+        whether each converged, and the model evaluations each took. Empty without races
+        (a training log's speed is its intent).
+    heart_rate_baselines_ : pandas.DataFrame
+        The governor's heart rate and the plain first-order model's on the same clean
+        samples: RMSE [bpm], AIC, k, convergence. Empty without heart rate.
     """
 
     params_: Params
@@ -205,6 +220,8 @@ class FitResult:
     baselines_: pd.DataFrame
     logs: list[LogData]
     warnings: list[str] = field(default_factory=list)
+    heart_rate_baselines_: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_parameters: int = 0
     n_evaluations: int = 0
     run_time_s: float = 0.0
 
@@ -230,6 +247,9 @@ class FitResult:
         if not self.baselines_.empty:
             for model, row in self.baselines_.iterrows():
                 out[f"aic_{model}"] = float(row["aic"])
+        if not self.heart_rate_baselines_.empty:
+            for model, row in self.heart_rate_baselines_.iterrows():
+                out[f"rmse_heart_rate_{model}_bpm"] = float(row["rmse_heart_rate_bpm"])
         return out
 
     def report(self) -> str:
@@ -254,10 +274,24 @@ class FitResult:
         lines.append(f"  held at the given values: {len(held)} parameters "
                      "(not identifiable from these logs)")
         if not self.baselines_.empty:
-            lines.append("  speed, against baselines (lower AIC is better)")
+            lines.append("  races' speed, against baselines (lower AIC is better; k counts "
+                         "the terms fitted on speed)")
             for model, row in self.baselines_.iterrows():
                 lines.append(f"    {model:24s} RMSE {row['rmse_speed_mps']:.3f} m/s  "
-                             f"AIC {row['aic']:10.1f}  k = {int(row['k'])}")
+                             f"AIC {row['aic']:10.1f}  k = {int(row['k']):<3d}"
+                             + ("" if row["converged"] else "  (did not converge)"))
+        elif any(log.effort != "race" for log in self.logs):
+            lines.append("  speed: a training log's speed is the runner's intent, read from the "
+                         "log (a covariate, not fitted or counted); it is compared on heart "
+                         "rate")
+        if not self.heart_rate_baselines_.empty:
+            lines.append("  heart rate, against the plain first-order model (one time "
+                         "constant toward a + b v (1 + c grade) + drift t, five terms per "
+                         "log; both start from each log's first reading)")
+            for model, row in self.heart_rate_baselines_.iterrows():
+                lines.append(f"    {model:24s} RMSE {row['rmse_heart_rate_bpm']:.1f} bpm   "
+                             f"AIC {row['aic']:10.1f}  k = {int(row['k']):<3d}"
+                             + ("" if row["converged"] else "  (did not converge)"))
         for log in self.logs:
             lines += [f"  note ({log.name}): {n}" for n in log.notes]
         if self.warnings:
@@ -387,38 +421,94 @@ def _aic(ssr: float, n: int, k: int, tau: float = 1.0) -> float:
 
 def baselines(params: Params, logs: Sequence[LogData], governor_speed: Sequence[np.ndarray],
               governor_k: int, tau: float = 1.0) -> pd.DataFrame:
-    """The governor model against baselines on the same speed data: constant pace (one
-    speed per log); critical speed and D' with no governor (all-out, CS and D' fitted;
-    races only); Riegel's power law, T = a d^1.06 (one a for all races, races only).
+    """The governor model against baselines on the same races' speed: constant pace (one
+    speed per race); critical speed and D' with no governor (all-out, CS and D' fitted);
+    Riegel's power law, T = a d^1.06 (one a for all the races).
 
-    ``governor_speed`` are the governor model's weighted speed residuals, log by log. Each
-    row gives the RMSE [m/s], the weighted SSR, the parameter count k and the AIC (with the
-    residuals' autocorrelation time ``tau``).
+    ``logs`` are races (a training log's speed is the runner's intent, read from the log: a
+    covariate the governor is given, so it is compared on heart rate only).
+    ``governor_speed`` are the governor model's weighted speed residuals, race by race, and
+    ``governor_k`` its parameters fitted on speed. Each row gives the RMSE [m/s], the weighted
+    SSR, the parameter count k, the AIC (with the residuals' autocorrelation time ``tau``),
+    whether its fit converged (constant pace and Riegel are closed-form) and the model
+    evaluations (simulations of a log) it took.
     """
-    def row(residuals_by_log, k):
+    def row(residuals_by_log, k, converged=True, evaluations=0):
         weighted = np.concatenate(residuals_by_log)
         plain = np.concatenate([r * log.speed_sigma for r, log in
                                 zip(residuals_by_log, logs, strict=True)])
         return {"rmse_speed_mps": float(np.sqrt(np.mean(plain**2))),
-                "ssr": float(np.sum(weighted**2)), "k": k}
+                "ssr": float(np.sum(weighted**2)), "k": k, "converged": converged,
+                "evaluations": evaluations}
 
     rows = {"governor": row(governor_speed, governor_k)}
     rows["constant_pace"] = row([(log.speed_mps - log.speed_mps.mean()) / log.speed_sigma
                                  for log in logs], len(logs))
-    if all(isinstance(log.protocol, Race) for log in logs):
-        # Riegel: mean speed of each race v = d / (a d^1.06) = d^-0.06 / a, one a
-        d = np.array([log.distance_m[-1] for log in logs])
-        t = np.array([log.time_s[-1] for log in logs])
-        a = float(np.exp(np.mean(np.log(t / d**1.06))))
-        rows["riegel"] = row([(log.speed_mps - dist / (a * dist**1.06)) / log.speed_sigma
-                              for log, dist in zip(logs, d, strict=True)], 1)
-        problem = _Problem(params, RESERVE_PARAMS, logs, governor=False, heart=False)
-        res = least_squares(problem, problem.to_u(params), bounds=(0.0, 1.0), diff_step=DIFF_STEP,
-                            max_nfev=60)
-        rows["cs_d_prime_no_governor"] = row(problem.blocks(res.x)[0::2], 2)
+    # Riegel: mean speed of each race v = d / (a d^1.06) = d^-0.06 / a, one a
+    d = np.array([log.distance_m[-1] for log in logs])
+    t = np.array([log.time_s[-1] for log in logs])
+    a = float(np.exp(np.mean(np.log(t / d**1.06))))
+    rows["riegel"] = row([(log.speed_mps - dist / (a * dist**1.06)) / log.speed_sigma
+                          for log, dist in zip(logs, d, strict=True)], 1)
+    rows["cs_d_prime_no_governor"] = row(*_all_out_fit(params, logs))
     n = int(sum(log.speed_mps.size for log in logs))
     table = pd.DataFrame(rows).T
     table["aic"] = [_aic(float(r["ssr"]), n, int(r["k"]), tau) for _, r in table.iterrows()]
+    table["k"] = table["k"].astype(int)
+    table["converged"] = table["converged"].astype(bool)
+    table["evaluations"] = table["evaluations"].astype(int)
+    return table.sort_values("aic")
+
+
+#: Least-squares evaluations the all-out CS/D' baseline may take.
+ALL_OUT_MAX_NFEV = 200
+
+
+def _all_out_fit(params: Params, logs: Sequence[LogData]):
+    """The all-out CS/D' baseline (no governor) fitted to the races: its weighted speed
+    residuals race by race, its parameter count, whether it converged, and the model
+    evaluations it took.
+
+    An all-out runner covers ``d = D' + CS t`` in a race of time t (Monod & Scherrer's
+    relation). Two starts are screened: the line through the races' distances and times
+    (with one race, D' as given and CS from it), and D' at its lower bound with CS from the
+    races' mean speed, where the all-out model, which must start fast and fade, comes
+    closest to a race run evenly (there its misfit is often least: the search would crawl
+    along the bound from elsewhere). The better is refined."""
+    problem = _Problem(params, RESERVE_PARAMS, logs, governor=False, heart=False)
+    problem.evaluations = 0
+    d = np.array([log.distance_m[-1] for log in logs])
+    t = np.array([log.time_s[-1] for log in logs])
+    d_lo = Params.bounds("d_prime_m")[0]
+    if len(logs) > 1 and np.ptp(t) > 0.2 * t.mean():
+        cs, d_prime = np.polyfit(t, d, 1)
+    else:
+        d_prime = params.d_prime_m
+        cs = float(np.mean((d - d_prime) / t))
+    starts = [(cs, d_prime), (float(np.mean((d - d_lo) / t)), d_lo)]
+    us = [np.clip((np.array(x) - problem.lo) / (problem.hi - problem.lo), 0.0, 1.0)
+          for x in starts]
+    costs = [float(np.sum(problem(u) ** 2)) for u in us]
+    res = least_squares(problem, us[int(np.argmin(costs))], bounds=(0.0, 1.0),
+                        diff_step=DIFF_STEP, x_scale="jac", ftol=1e-4, xtol=1e-4, gtol=1e-4,
+                        max_nfev=ALL_OUT_MAX_NFEV)
+    return (problem.blocks(res.x)[0::2], len(RESERVE_PARAMS), bool(res.status > 0),
+            problem.evaluations)
+
+
+def heart_rate_baselines(governor: HeartFit, plain: HeartFit, tau: float) -> pd.DataFrame:
+    """The governor's heart rate against the plain first-order model on the same clean
+    samples: RMSE [bpm], SSR [bpm^2], k, AIC (Gaussian, each residual counting 1/``tau``),
+    and convergence. The governor's k counts its heart-rate terms fitted (shared by the
+    logs); the plain model's, five per log. Both take the first reading of each log as their
+    start, not counted."""
+    rows = {}
+    for name, h in (("governor", governor), ("plain_first_order", plain)):
+        rows[name] = {"rmse_heart_rate_bpm": h.rmse_bpm, "ssr": h.ssr, "k": h.k,
+                      "aic": _aic(h.ssr, h.n, h.k, tau), "converged": h.converged}
+    table = pd.DataFrame(rows).T
+    table["k"] = table["k"].astype(int)
+    table["converged"] = table["converged"].astype(bool)
     return table.sort_values("aic")
 
 
@@ -611,48 +701,207 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     if unknown:
         raise ValueError(f"fit: unknown parameter(s) {unknown}")
     warnings: list[str] = []
-    if not names:
-        problem = _Problem(base, names, logs)
+    speed_names = tuple(nm for nm in names if nm not in HEART_PARAMS)
+    heart_names = tuple(nm for nm in names if nm in HEART_PARAMS)
+    # speed informs the speed terms from races only (a training log's speed is its intent);
+    # with none, from every log (the caller asked for those terms)
+    speed_idx = [i for i, log in enumerate(logs) if log.effort == "race"] or list(range(n))
+    heart_idx = [i for i, log in enumerate(logs) if log.has_heart_rate]
+    problem = _Problem(base, speed_names, [logs[i] for i in speed_idx], heart=False)
+    if not names or (not speed_names and not heart_idx):
         return _failed(base, names, logs, "nothing these logs can identify: no heart rate "
                        "and no maximal effort (give effort= or vary=)", warnings, problem, t0)
-    problem = _Problem(base, names, logs)
-    candidates, n_anchors = _candidates(problem, base, activities, starts, seed)
-    best, u0 = _search(problem, candidates, n_anchors, warnings)
-    if best is None:
-        return _failed(base, names, logs, "every start failed", warnings, problem, t0)
-    # second pass: each log weighted by its own residuals' scale, and refined from there
-    logs = _noise_from_residuals(problem, best.x)
-    evaluations = problem.evaluations
-    problem = _Problem(base, names, logs)
-    problem.evaluations = evaluations
-    try:
-        best = least_squares(problem, best.x, bounds=(0.0, 1.0), diff_step=DIFF_STEP,
-                             x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
-                             max_nfev=50 * (1 + best.x.size))
-    except (ValueError, RuntimeError) as exc:
-        return _failed(base, names, logs, f"the reweighted refinement failed: {exc}",
-                       warnings, problem, t0)
-    fitted = problem.params(best.x)
-    blocks = problem.blocks(best.x)
-    r = np.concatenate(blocks)
+    fitted = base
+    speed_blocks: list[np.ndarray] = []
+    parts = []  # (names, u, u0, jac, blocks, lo, hi) of each stage, for the errors
+    if speed_names:
+        candidates, n_anchors = _candidates(problem, base, [activities[i] for i in speed_idx],
+                                            starts, seed)
+        best, u0 = _search(problem, candidates, n_anchors, warnings)
+        if best is None:
+            return _failed(base, names, logs, "every start failed", warnings, problem, t0)
+        # second pass: each log weighted by its own residuals' scale, and refined from there
+        for i, log in zip(speed_idx, _noise_from_residuals(problem, best.x), strict=True):
+            logs[i] = log
+        evaluations = problem.evaluations
+        problem = _Problem(base, speed_names, [logs[i] for i in speed_idx], heart=False)
+        problem.evaluations = evaluations
+        try:
+            best = least_squares(problem, best.x, bounds=(0.0, 1.0), diff_step=DIFF_STEP,
+                                 x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
+                                 max_nfev=50 * (1 + best.x.size))
+        except (ValueError, RuntimeError) as exc:
+            return _failed(base, names, logs, f"the reweighted refinement failed: {exc}",
+                           warnings, problem, t0)
+        fitted = problem.params(best.x)
+        speed_blocks = problem.blocks(best.x)[0::2]
+        parts.append((speed_names, best.x, u0, best.jac, speed_blocks, problem.lo,
+                      problem.hi))
+        speed_ok, speed_message = bool(best.success), str(best.message)
+    else:
+        speed_ok, speed_message = True, ""
+    # the fitted model on every log once: speed, and the trajectory heart rate is read along
+    sims = [simulate_log(fitted, log) for log in logs]
+    problem.evaluations += n
+    heart_fit = None
+    trajectories = [Trajectory(sims[i], logs[i], isinstance(logs[i].protocol, Race))
+                    for i in heart_idx]
+    heart_ok, heart_message = True, ""
+    if heart_names and heart_idx:
+        try:
+            sigmas = [logs[i].heart_rate_sigma for i in heart_idx]
+            fitted_h, heart_fit = fit_heart_rate(fitted, heart_names, trajectories, sigmas)
+            # second pass: each log weighted by its own residuals' scale
+            sigmas = [max(float(np.sqrt(np.mean(r**2))), HEART_RATE_SIGMA_FLOOR)
+                      for r in heart_fit.residuals]
+            u0_h = np.clip((np.array([getattr(fitted, nm) for nm in heart_names])
+                            - heart_fit.lo) / (heart_fit.hi - heart_fit.lo), 0.0, 1.0)
+            fitted, heart_fit = fit_heart_rate(fitted_h, heart_names, trajectories, sigmas,
+                                               refit=True)
+        except (ValueError, RuntimeError) as exc:
+            return _failed(base, names, logs, f"the heart-rate fit failed: {exc}", warnings,
+                           problem, t0)
+        for i, sigma in zip(heart_idx, sigmas, strict=True):
+            logs[i] = replace(logs[i], heart_rate_sigma=sigma)
+        parts.append((heart_names, heart_fit.u, u0_h, heart_fit.jac, heart_fit.blocks,
+                      heart_fit.lo, heart_fit.hi))
+        heart_ok, heart_message = heart_fit.converged, heart_fit.message
+    # errors, stage by stage (heart-rate terms are fitted given the speed terms: their
+    # correlation with them is not estimated and is NaN)
+    stderr: dict = {}
+    corr = np.full((len(names), len(names)), math.nan)
+    blind_all, unmoved_all = [], []
+    for part_names, u, u_start, jac, blocks, lo, hi in parts:
+        err, c, blind, unmoved = _errors(u, u_start, jac, blocks, lo, hi)
+        idx = [names.index(nm) for nm in part_names]
+        corr[np.ix_(idx, idx)] = c
+        stderr.update(zip(part_names, map(float, err), strict=True))
+        blind_all += list(blind)
+        unmoved_all += list(unmoved)
+        _warn(part_names, u, err, c, blind, unmoved, lo, hi, warnings)
+    correlation = pd.DataFrame(corr, index=names, columns=names)
+    stderr = {nm: stderr.get(nm, math.nan) for nm in names}
+    u0_values = dict(zip(speed_names, parts[0][2], strict=True)) if speed_names else {}
+    start_values = {nm: float(getattr(base, nm)) for nm in names}
+    if speed_names:
+        start_values.update({nm: float(getattr(problem.params(parts[0][2]), nm))
+                             for nm in u0_values})
+    races = [log.duration_s for log in logs if log.effort == "race"]
+    if {"d_prime_m", "reserve_margin"} <= set(names) and races:
+        if len(races) == 1:
+            warnings.append("one race hardly separates d_prime_m from reserve_margin; their "
+                            "errors may be optimistic (a race of another length separates "
+                            "them: at least twice as long or as short)")
+        elif max(races) < 2 * min(races):
+            warnings.append("d_prime_m and reserve_margin are hard to separate with races of "
+                            "similar length; their errors may be optimistic (add a race at "
+                            "least twice as long or as short)")
+    if fitted.v_max_mps != base.v_max_mps:
+        warnings.append(f"v_max_mps raised from {base.v_max_mps:g} to {fitted.v_max_mps:g} to "
+                        "stay above the fitted critical speed")
+    if parts and all(b or m for b, m in zip(blind_all, unmoved_all, strict=True)):
+        return _failed(base, names, logs, "nothing moved from its start: these logs do not "
+                       "identify " + ", ".join(names), warnings, problem, t0)
+    # what the fit is scored on: the races' speed (if speed terms were fitted) and the heart
+    # rate (if heart-rate terms were)
+    scored = list(speed_blocks) + (list(heart_fit.blocks) if heart_fit is not None else [])
+    r = np.concatenate(scored) if scored else np.zeros(0)
     n_obs = int(r.size)
     ssr = float(np.sum(r**2))
-    jac = best.jac
-    taus = [_autocorrelation_time(b) if b.size >= 10 else 1.0 for b in blocks]
-    tau = (sum(t * b.size for t, b in zip(taus, blocks, strict=True)) / max(n_obs, 1))
-    # sandwich covariance: each block (a log's speed, a log's heart rate) with its own
-    # residual variance and autocorrelation time
+    taus = [_autocorrelation_time(b) if b.size >= 10 else 1.0 for b in scored]
+    tau = (sum(t * b.size for t, b in zip(taus, scored, strict=True)) / max(n_obs, 1))
+    success = speed_ok and heart_ok and np.isfinite(ssr)
+    message = "; ".join(m for m in (speed_message, heart_message) if m)
+    if not success:
+        message = f"least squares did not converge: {message}"
+    v_all = [predicted_speed(sim, log) for sim, log in zip(sims, logs, strict=True)]
+    rmse_v = math.sqrt(float(np.mean(np.concatenate(
+        [v - log.speed_mps for v, log in zip(v_all, logs, strict=True)]) ** 2)))
+    hr_res = [tr.residuals(fitted) for tr in trajectories]
+    rmse_hr = (math.sqrt(float(np.mean(np.concatenate(hr_res) ** 2))) if hr_res
+               else math.nan)
+    # parameters: the terms fitted; a training log's intent is a covariate read from the log
+    k = len(names)
+    aic = _aic(ssr, n_obs, k, tau) if n_obs else math.nan
+    bic = ((n_obs / tau) * math.log(max(ssr, 1e-300) / n_obs) + k * math.log(n_obs / tau)
+           if n_obs else math.nan)
+    table, heart_table = pd.DataFrame(), pd.DataFrame()
+    if with_baselines:
+        race_idx = [i for i in speed_idx if logs[i].effort == "race"]
+        if speed_names and race_idx:
+            race_blocks = [speed_blocks[speed_idx.index(i)] for i in race_idx]
+            tau_v = _mean_tau(race_blocks)
+            table = baselines(fitted, [logs[i] for i in race_idx], race_blocks,
+                              len(speed_names), tau_v)
+            problem.evaluations += int(table["evaluations"].sum())
+            if table.index[0] != "governor":
+                warnings.append(f"the {table.index[0]} baseline explains the races' speed "
+                                "better (AIC)")
+            for model, row_ in table.iterrows():
+                if not row_["converged"]:
+                    warnings.append(f"the {model} baseline did not converge")
+        if heart_idx:
+            hlogs = [logs[i] for i in heart_idx]
+            plain = fit_plain_heart_rate(hlogs)
+            gov = heart_fit if heart_fit is not None else _heart_at(fitted, trajectories)
+            heart_table = heart_rate_baselines(gov, plain, _mean_tau(
+                [rr / max(np.std(rr), 1e-9) for rr in gov.residuals]))
+            if heart_table.index[0] != "governor":
+                warnings.append("the plain first-order model explains the heart rate better "
+                                "(AIC)")
+            if not plain.converged:
+                warnings.append(f"the plain heart-rate baseline did not converge: "
+                                f"{plain.message}")
+    return FitResult(
+        params_=fitted, stderr_=stderr, correlation_=correlation, success=success,
+        message=str(message), rmse_speed_=rmse_v, rmse_heart_rate_=rmse_hr, aic=aic, bic=bic,
+        n_obs=n_obs, varied=names, start_=start_values, baselines_=table, logs=logs,
+        heart_rate_baselines_=heart_table, n_parameters=k, warnings=warnings,
+        n_evaluations=problem.evaluations, run_time_s=time.perf_counter() - t0,
+    )
+
+
+def predicted_speed(sim: Simulation, log: LogData) -> np.ndarray:
+    """A simulation's speed [m/s] at a log's samples (by distance for a race)."""
+    if isinstance(log.protocol, Race):
+        return np.interp(log.distance_m, sim.column("distance_m"), sim.column("speed_mps"))
+    return np.interp(log.time_s, sim.time_s, sim.column("speed_mps"))
+
+
+def _mean_tau(blocks: Sequence[np.ndarray]) -> float:
+    """The residuals' autocorrelation time, averaged over blocks by their size."""
+    sizes = [b.size for b in blocks]
+    if not sum(sizes):
+        return 1.0
+    return sum((_autocorrelation_time(b) if b.size >= 10 else 1.0) * b.size
+               for b in blocks) / sum(sizes)
+
+
+def _heart_at(params: Params, trajectories) -> HeartFit:
+    """The model's heart rate at given terms, scored as a fit with none fitted."""
+    res = [tr.residuals(params) for tr in trajectories]
+    r = np.concatenate(res)
+    return HeartFit(values={}, stderr={}, rmse_bpm=float(np.sqrt(np.mean(r**2))),
+                    ssr=float(np.sum(r**2)), n=int(r.size), k=0, converged=True,
+                    message="held", residuals=res)
+
+
+def _errors(u, u_start, jac, blocks, lo, hi):
+    """Standard errors [the parameters' units] and correlations of one stage's fit: a
+    sandwich estimate, each block (a log's residuals of one signal) with its own residual
+    variance and autocorrelation time; and which parameters the residuals do not depend on
+    (blind) or did not move from their start."""
+    n_obs = int(sum(b.size for b in blocks))
     bread = np.linalg.pinv(jac.T @ jac)
     meat = np.zeros_like(bread)
     row = 0
-    for b, t in zip(blocks, taus, strict=True):
+    for b in blocks:
         if b.size:
             jb = jac[row:row + b.size]
-            meat += (float(np.mean(b**2)) * t) * (jb.T @ jb)
+            meat += (float(np.mean(b**2)) * _autocorrelation_time(b)) * (jb.T @ jb)
         row += b.size
-    cov_u = bread @ meat @ bread * n_obs / max(n_obs - len(names), 1)
-    scale = problem.hi - problem.lo
-    cov = cov_u * np.outer(scale, scale)
+    cov = bread @ meat @ bread * n_obs / max(n_obs - len(u), 1)
+    cov = cov * np.outer(hi - lo, hi - lo)
     err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     # a parameter the residuals do not depend on is not identified: no error bar to give
     blind = np.linalg.norm(jac, axis=0) < 1e-8 * max(float(np.linalg.norm(jac)), 1e-300)
@@ -661,68 +910,30 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     cov[:, blind] = math.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov / np.outer(err, err)
-    correlation = pd.DataFrame(corr, index=names, columns=names)
-    stderr = dict(zip(names, map(float, err), strict=True))
-    start_values = {nm: float(getattr(problem.params(u0), nm)) for nm in names}
-    # honesty: say what the fit could not tell
-    unmoved = np.abs(best.x - u0) < 1e-6
+    unmoved = np.abs(np.asarray(u) - np.asarray(u_start)) < 1e-6
+    return err, corr, blind, unmoved
+
+
+def _warn(names, u, err, corr, blind, unmoved, lo, hi, warnings) -> None:
+    """Say what a stage of the fit could not tell."""
     for i, nm in enumerate(names):
-        if best.x[i] <= BOUND_WARNING or best.x[i] >= 1 - BOUND_WARNING:
-            warnings.append(f"{nm} is at a bound of its range {Params.bounds(nm)}")
+        if u[i] <= BOUND_WARNING or u[i] >= 1 - BOUND_WARNING:
+            warnings.append(f"{nm} is at a bound of its range {Params.bounds(nm)}: no error "
+                            "is given for it")
+            # the least squares' Jacobian is zero for a term held at its bound
+            continue
         if blind[i]:
             warnings.append(f"{nm} does not change the fit: not identified by these logs")
             continue
         if unmoved[i]:
             warnings.append(f"{nm} did not move from its start: not identified by these logs")
-        if not np.isfinite(err[i]) or err[i] > 0.5 * (problem.hi[i] - problem.lo[i]):
+        if not np.isfinite(err[i]) or err[i] > 0.5 * (hi[i] - lo[i]):
             warnings.append(f"{nm} is poorly determined (standard error {err[i]:.3g})")
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
             if abs(corr[i, j]) > CORRELATION_WARNING:
                 warnings.append(f"{names[i]} and {names[j]} are too correlated to separate "
                                 f"(r = {corr[i, j]:.2f})")
-    races = [log.duration_s for log in logs if log.effort == "race"]
-    if {"d_prime_m", "reserve_margin"} <= set(names) and races:
-        if len(races) == 1:
-            warnings.append("one race hardly separates d_prime_m from reserve_margin; their "
-                            "errors may be optimistic (races of other lengths separate them)")
-        elif max(races) < 2 * min(races):
-            warnings.append("d_prime_m and reserve_margin are hard to separate with races of "
-                            "similar length; their errors may be optimistic (add a race at "
-                            "least twice as long or as short)")
-    if fitted.v_max_mps != base.v_max_mps:
-        warnings.append(f"v_max_mps raised from {base.v_max_mps:g} to {fitted.v_max_mps:g} to "
-                        "stay above the fitted critical speed")
-    if np.all(blind | unmoved):
-        return _failed(base, names, logs, "nothing moved from its start: these logs do not "
-                       "identify " + ", ".join(names), warnings, problem, t0)
-    success = bool(best.success) and np.isfinite(ssr)
-    message = best.message if success else f"least squares did not converge: {best.message}"
-    speed_blocks = [b for i, b in enumerate(blocks) if i % 2 == 0]
-    heart_blocks = [b for i, b in enumerate(blocks) if i % 2 == 1]
-    rmse_v = math.sqrt(float(np.mean(np.concatenate(
-        [b * log.speed_sigma for b, log in zip(speed_blocks, logs, strict=True)]) ** 2)))
-    hr_all = [b * log.heart_rate_sigma for b, log in zip(heart_blocks, logs, strict=True)
-              if b.size]
-    rmse_hr = math.sqrt(float(np.mean(np.concatenate(hr_all) ** 2))) if hr_all else math.nan
-    n_intent = sum(len(log.protocol.segments) for log in logs
-                   if not isinstance(log.protocol, Race))
-    k = len(names) + n_intent
-    aic = _aic(ssr, n_obs, k, tau)
-    bic = (n_obs / tau) * math.log(max(ssr, 1e-300) / n_obs) + k * math.log(n_obs / tau)
-    table = pd.DataFrame()
-    if with_baselines:
-        k_speed = sum(1 for nm in names if nm not in HEART_PARAMS) + n_intent
-        table = baselines(fitted, logs, speed_blocks, k_speed, tau)
-        if table.index[0] != "governor":
-            warnings.append(f"the {table.index[0]} baseline explains the speed better (AIC)")
-    return FitResult(
-        params_=fitted, stderr_=stderr, correlation_=correlation, success=success,
-        message=str(message), rmse_speed_=rmse_v, rmse_heart_rate_=rmse_hr, aic=aic, bic=bic,
-        n_obs=n_obs, varied=names, start_=start_values, baselines_=table, logs=logs,
-        warnings=warnings, n_evaluations=problem.evaluations,
-        run_time_s=time.perf_counter() - t0,
-    )
 
 
 def _failed(base, names, logs, message, warnings, problem, t0) -> FitResult:
