@@ -67,12 +67,21 @@ def _loop_course(total_m: float) -> Course:
     return Course.from_profile(d, z)
 
 
+#: The loop's oval: semi-axes in the ratio 13:7, scaled so that its perimeter is LOOP_M.
+_OVAL_PHASE = np.linspace(0.0, 2 * np.pi, 20001)
+_OVAL_ARC = np.concatenate([[0.0], np.cumsum(np.hypot(
+    np.diff(1.3 * (1 - np.cos(_OVAL_PHASE))), np.diff(0.7 * np.sin(_OVAL_PHASE))))])
+_OVAL_SCALE_M = LOOP_M / _OVAL_ARC[-1]
+
+
 def _loop_position(distance_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Latitude and longitude [deg] along an oval loop of LOOP_M metres."""
-    phase = 2 * np.pi * (distance_m % LOOP_M) / LOOP_M
-    a, b = LOOP_M / (2 * np.pi) * 1.3, LOOP_M / (2 * np.pi) * 0.7  # oval semi-axes [m]
-    north = b * np.sin(phase)
-    east = a * (1 - np.cos(phase))
+    """Latitude and longitude [deg] along an oval loop of LOOP_M metres, placed by arc
+    length: the ground covered between two positions is the course distance between them
+    (an ellipse placed by its angle runs 1.3 times the course distance on its flanks and
+    0.7 times at its ends, and is 2.3 % longer in all)."""
+    phase = np.interp(np.asarray(distance_m) % LOOP_M, _OVAL_ARC * _OVAL_SCALE_M, _OVAL_PHASE)
+    north = 0.7 * _OVAL_SCALE_M * np.sin(phase)
+    east = 1.3 * _OVAL_SCALE_M * (1 - np.cos(phase))
     lat = ORIGIN_LAT + north / 111_195.0
     lon = ORIGIN_LON + east / (111_195.0 * math.cos(math.radians(ORIGIN_LAT)))
     return lat, lon
