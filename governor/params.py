@@ -167,7 +167,7 @@ class Params:
         70.0, "bpm", 30.0, 150.0,
         "heart rate the exercising steady line gives at zero metabolic speed (its intercept; "
         "above resting heart rate, to which a standing runner returns only over minutes)",
-        "our choice; lines fitted to ten real running logs put it at 59-150",
+        "our choice; lines fitted to ten real running logs put it at 60-135",
         "one_log",
     )
     heart_rate_at_cs_fraction: float = _p(
@@ -198,7 +198,7 @@ class Params:
         "load L): heart rate rises and stroke volume falls over prolonged running even at a "
         "steady core temperature",
         "our choice, of the order of the rise over an hour of moderate running reviewed by "
-        "Coyle & Gonzalez-Alonso 2001 (Exerc Sport Sci Rev 29:88-92); real logs fit 0-25",
+        "Coyle & Gonzalez-Alonso 2001 (Exerc Sport Sci Rev 29:88-92)",
         "one_log",
     )
     # --- perception ----------------------------------------------------------------------

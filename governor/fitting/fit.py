@@ -676,7 +676,8 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         refined, and with D' varied also ``params`` and the curve's start (up to
         :data:`REFINED_STARTS` refinements), and the lowest misfit wins.
     with_baselines
-        Also fit the baselines (constant pace, CS/D' without a governor, Riegel).
+        Also fit the baselines: on the races' speed, constant pace, CS/D' without a
+        governor and Riegel; on heart rate, the plain first-order model.
 
     Returns
     -------
