@@ -35,7 +35,7 @@ from governor.fitting.data import (
 from governor.fitting.heart import HeartFit, Trajectory, fit_heart_rate, fit_plain_heart_rate
 from governor.io.metrics import mean_maximal_speed
 from governor.params import TRAINED, Params
-from governor.scenario import Modifiers, Race
+from governor.scenario import Course, Modifiers, Race
 from governor.simulate import Simulation, simulate
 
 HEART_PARAMS = ("heart_rate_baseline_bpm", "heart_rate_at_cs_fraction", "heart_rate_tau_rise_s",
@@ -167,6 +167,140 @@ def _autocorrelation_time(r: np.ndarray, max_lag: int = 300) -> float:
     return tau
 
 
+# ---- uncertainty -----------------------------------------------------------------------
+#: Largest finite-difference step of the interval Jacobian, in the scaled parameters (a
+#: fifth of each range): beyond it the slope describes the bounds, not the fit.
+INTERVAL_STEP_MAX = 0.2
+#: Rounds of :func:`_interval_jacobian` (steps set to the errors they give, and again).
+INTERVAL_ROUNDS = 4
+#: Standard deviation of a log's distance calibration error [-]. A GPS watch or foot pod
+#: records distance to within about +-2 % on a measured course (consumer GPS watches in
+#: open terrain measure within 1-3 %; the fitter's intervals are meant to stay honest for
+#: a per-log error of that size); read as an error anywhere in +-2 %, its standard
+#: deviation is 2 %/sqrt(3).
+DISTANCE_SCALE_SD = 0.02 / math.sqrt(3.0)
+
+
+def _sandwich(jac: np.ndarray, blocks: Sequence[np.ndarray], taus: Sequence[float],
+              n_params: int) -> np.ndarray:
+    """Sandwich covariance of the scaled parameters: ``B M B`` with ``B = (J'J)^-1`` and
+    ``M`` the sum over residual blocks (a log's speed, a log's heart rate) of
+    ``mean(r^2) tau J_b' J_b``, each block with its own variance and autocorrelation time
+    ``tau``; times ``n / (n - k)``."""
+    bread = np.linalg.pinv(jac.T @ jac)
+    meat = np.zeros_like(bread)
+    row = 0
+    n_obs = 0
+    for b, t in zip(blocks, taus, strict=True):
+        if b.size:
+            jb = jac[row:row + b.size]
+            meat += (float(np.mean(b**2)) * t) * (jb.T @ jb)
+        row += b.size
+        n_obs += b.size
+    return bread @ meat @ bread * n_obs / max(n_obs - n_params, 1)
+
+
+def _central_jacobian(problem: _Problem, u: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Jacobian of the residuals at ``u`` by central differences of ``steps`` (scaled
+    parameters), made one-sided where a step would cross a bound."""
+    columns = []
+    for j, h in enumerate(steps):
+        lo, hi = u.copy(), u.copy()
+        lo[j], hi[j] = max(u[j] - h, 0.0), min(u[j] + h, 1.0)
+        columns.append((problem(hi) - problem(lo)) / max(hi[j] - lo[j], 1e-12))
+    return np.column_stack(columns)
+
+
+def _interval_jacobian(problem: _Problem, u: np.ndarray, jac: np.ndarray,
+                       blocks: Sequence[np.ndarray], taus: Sequence[float],
+                       blind: np.ndarray) -> np.ndarray:
+    """The Jacobian the covariance is built from: slopes of the residuals taken over steps
+    as large as the standard errors they give.
+
+    The simulated misfit is not smooth at the scale of the search's step
+    (:data:`DIFF_STEP`): with 1 s integration steps, events such as the start of the end
+    spurt move by whole samples, and the residuals change in steps. A slope taken over
+    0.3 % of a range reads those steps as slope, and along the valley where critical speed,
+    D' and the reserve margin trade off (one race run by a larger D' held back by a larger
+    margin) it breaks the near-collinearity of the columns: the errors of D' came out at
+    1-5 m on one 5 km race whose D' was off by tens of metres. A standard error is a claim
+    about the misfit over +-1 standard error; the slope that claim rests on is the secant
+    over that span (a local version of the profile-likelihood interval, which reads the
+    misfit where it has risen by one unit). So the columns are recomputed by central
+    differences with each parameter's step set to its standard error (at least
+    :data:`DIFF_STEP`, at most :data:`INTERVAL_STEP_MAX`), and again, for
+    :data:`INTERVAL_ROUNDS` rounds or until the steps settle within 20 % (the search's
+    own Jacobian only gives the first steps). Costs
+    ``2 k`` evaluations of every log per round for ``k`` parameters.
+    """
+    steps = None
+    for _ in range(INTERVAL_ROUNDS):
+        cov = _sandwich(jac, blocks, taus, u.size)
+        err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+        new = np.clip(np.where(np.isfinite(err) & ~blind, err, DIFF_STEP), DIFF_STEP,
+                      INTERVAL_STEP_MAX)
+        if steps is not None and np.allclose(new, steps, rtol=0.2, atol=0.0):
+            break
+        steps = new
+        jac = _central_jacobian(problem, u, steps)
+        jac[:, blind] = 0.0
+    return jac
+
+
+def rescaled_log(log: LogData, scale: float) -> LogData | None:
+    """A race log as it would have been recorded with its distance ``scale`` times the
+    one recorded (a device's calibration error): distances, speeds, the course and the
+    race's length scaled, elapsed time and elevations as they are. None for other logs:
+    their intent is taken from their own pace, which absorbs a scale."""
+    if not isinstance(log.protocol, Race):
+        return None
+    course = Course(tuple(np.asarray(log.course.distance_m) * scale), log.course.elevation_m)
+    return replace(log, distance_m=log.distance_m * scale, speed_mps=log.speed_mps * scale,
+                   course=course,
+                   protocol=replace(log.protocol, distance_m=log.protocol.distance_m * scale))
+
+
+def _distance_scale_covariance(problem: _Problem, u: np.ndarray, jac: np.ndarray,
+                               blocks: Sequence[np.ndarray]) -> np.ndarray:
+    """Covariance of the scaled parameters from each race's unknown distance calibration
+    (delta method).
+
+    A device that reads distance ``1 + e`` times the truth records a race run by a runner
+    ``1 + e`` times as fast in the same time: critical speed and D' move with ``e`` and
+    nothing in the residuals can tell. The error is one number per log, common to all its
+    samples, so the residuals' variance and autocorrelation never see it; in a joint fit of
+    races of different lengths the two errors pull critical speed and D' apart, by far more
+    than the noise allows (D' moves by about 60 m per 1 % between a 5 km and a half
+    marathon). Least squares moves the fitted parameters by ``g_i = -(J'J)^-1 J' dr/de_i``
+    for a calibration error ``e_i`` of log ``i``; with each ``e_i`` independent, of
+    standard deviation :data:`DISTANCE_SCALE_SD`, the fit's covariance gains
+    ``sd^2 sum_i g_i g_i'``. ``dr/de_i`` is a central difference over ``+-sd`` (the scale
+    of the error itself, as in :func:`_interval_jacobian`), two simulations per race.
+    """
+    bread = np.linalg.pinv(jac.T @ jac)
+    extra = np.zeros_like(bread)
+    p = problem.params(u)
+    sd = DISTANCE_SCALE_SD
+    sizes = [b.size for b in blocks]
+    row = 0
+    for i, log in enumerate(problem.logs):
+        n_log = sizes[2 * i] + sizes[2 * i + 1]
+        up, down = rescaled_log(log, 1.0 + sd), rescaled_log(log, 1.0 - sd)
+        if up is not None:
+            diff = []
+            for a, b in zip(log_residuals(p, up, governor=problem.governor,
+                                          heart=problem.heart),
+                            log_residuals(p, down, governor=problem.governor,
+                                          heart=problem.heart), strict=True):
+                diff.append((a - b) / (2.0 * sd))
+            d = np.zeros(jac.shape[0])
+            d[row:row + n_log] = np.nan_to_num(np.concatenate(diff))
+            g = -bread @ (jac.T @ d)
+            extra += sd**2 * np.outer(g, g)
+        row += n_log
+    return extra
+
+
 # ---- the result ------------------------------------------------------------------------
 @dataclass
 class FitResult:
@@ -178,8 +312,10 @@ class FitResult:
         The fitted parameters (unvaried ones as given); None when the fit failed.
     stderr_ : dict
         Standard error of each varied parameter [its unit]: a sandwich estimate from the
-        Jacobian, each log's speed and heart-rate residuals with their own variance and
-        autocorrelation time. NaN for a parameter the logs do not inform.
+        Jacobian taken over steps the size of the errors themselves, each log's speed and
+        heart-rate residuals with their own variance and autocorrelation time, plus what
+        each race's unknown distance calibration (:data:`DISTANCE_SCALE_SD`) adds. NaN for
+        a parameter the logs do not inform.
     correlation_ : pandas.DataFrame
         Correlation matrix of the varied parameters.
     success, message
@@ -735,9 +871,10 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
             return _failed(base, names, logs, f"the reweighted refinement failed: {exc}",
                            warnings, problem, t0)
         fitted = problem.params(best.x)
-        speed_blocks = problem.blocks(best.x)[0::2]
-        parts.append((speed_names, best.x, u0, best.jac, speed_blocks, problem.lo,
-                      problem.hi))
+        all_blocks = problem.blocks(best.x)
+        speed_blocks = all_blocks[0::2]
+        parts.append((speed_names, best.x, u0, best.jac, all_blocks, problem.lo,
+                      problem.hi, problem))
         speed_ok, speed_message = bool(best.success), str(best.message)
     else:
         speed_ok, speed_message = True, ""
@@ -765,15 +902,15 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         for i, sigma in zip(heart_idx, sigmas, strict=True):
             logs[i] = replace(logs[i], heart_rate_sigma=sigma)
         parts.append((heart_names, heart_fit.u, u0_h, heart_fit.jac, heart_fit.blocks,
-                      heart_fit.lo, heart_fit.hi))
+                      heart_fit.lo, heart_fit.hi, None))
         heart_ok, heart_message = heart_fit.converged, heart_fit.message
     # errors, stage by stage (heart-rate terms are fitted given the speed terms: their
     # correlation with them is not estimated and is NaN)
     stderr: dict = {}
     corr = np.full((len(names), len(names)), math.nan)
     blind_all, unmoved_all = [], []
-    for part_names, u, u_start, jac, blocks, lo, hi in parts:
-        err, c, blind, unmoved = _errors(u, u_start, jac, blocks, lo, hi)
+    for part_names, u, u_start, jac, blocks, lo, hi, stage in parts:
+        err, c, blind, unmoved = _errors(u, u_start, jac, blocks, lo, hi, stage)
         idx = [names.index(nm) for nm in part_names]
         corr[np.ix_(idx, idx)] = c
         stderr.update(zip(part_names, map(float, err), strict=True))
@@ -887,25 +1024,29 @@ def _heart_at(params: Params, trajectories) -> HeartFit:
                     message="held", residuals=res)
 
 
-def _errors(u, u_start, jac, blocks, lo, hi):
+def _errors(u, u_start, jac, blocks, lo, hi, problem: _Problem | None = None):
     """Standard errors [the parameters' units] and correlations of one stage's fit: a
     sandwich estimate, each block (a log's residuals of one signal) with its own residual
     variance and autocorrelation time; and which parameters the residuals do not depend on
-    (blind) or did not move from their start."""
-    n_obs = int(sum(b.size for b in blocks))
-    bread = np.linalg.pinv(jac.T @ jac)
-    meat = np.zeros_like(bread)
-    row = 0
-    for b in blocks:
-        if b.size:
-            jb = jac[row:row + b.size]
-            meat += (float(np.mean(b**2)) * _autocorrelation_time(b)) * (jb.T @ jb)
-        row += b.size
-    cov = bread @ meat @ bread * n_obs / max(n_obs - len(u), 1)
-    cov = cov * np.outer(hi - lo, hi - lo)
-    err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    (blind) or did not move from their start.
+
+    With the stage's ``problem`` (the speed stage, whose residuals come from simulations),
+    the slopes are taken over the interval itself (:func:`_interval_jacobian`) and each
+    race's unknown distance calibration is added (:func:`_distance_scale_covariance`);
+    ``blocks`` are then the problem's own (speed and heart rate of each log, in turn). The
+    heart-rate stage's residuals are smooth in its terms and its Jacobian is used as it is.
+    """
     # a parameter the residuals do not depend on is not identified: no error bar to give
     blind = np.linalg.norm(jac, axis=0) < 1e-8 * max(float(np.linalg.norm(jac)), 1e-300)
+    taus = [_autocorrelation_time(b) if b.size >= 10 else 1.0 for b in blocks]
+    if problem is not None:
+        jac = _interval_jacobian(problem, np.asarray(u), jac, blocks, taus, blind)
+        cov = _sandwich(jac, blocks, taus, len(u))
+        cov = cov + _distance_scale_covariance(problem, np.asarray(u), jac, blocks)
+    else:
+        cov = _sandwich(jac, blocks, taus, len(u))
+    cov = cov * np.outer(hi - lo, hi - lo)
+    err = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     err[blind] = math.nan
     cov[blind, :] = math.nan
     cov[:, blind] = math.nan

@@ -257,6 +257,92 @@ def _write_bad_files(root: Path, easy_runs: dict) -> None:
         make(root / athlete, frame, start)
 
 
+# ---- races made with noise the fitter does not assume -----------------------------------
+#: Runner's own speed fluctuation about the model's pace at 1 Hz, AR(1) [m/s] and lag-1
+#: correlation: surges, turns and gusts, a few per cent of race pace (the 1 Hz speed of
+#: steady running varies by 2-3 %, ~0.12 m/s at 4.8 m/s) with a correlation time of ~9 s,
+#: (1 + rho) / (1 - rho) samples.
+RACE_SPEED_NOISE_MPS = 0.12
+RACE_SPEED_NOISE_RHO = 0.8
+#: GPS position error of each horizontal coordinate, AR(1) at 1 Hz [m] and lag-1
+#: correlation: a consumer receiver in open sky wanders by metres over tens of seconds,
+#: not independently from fix to fix.
+GPS_JITTER_M = 1.0
+GPS_JITTER_RHO = 0.95
+#: Largest error of a device's distance calibration [-]: each log's recorded distance is
+#: the true one times ``1 + e``, ``e`` drawn uniformly in +-2 % (issue 12; GPS watches and
+#: foot pods are typically within 1-3 % on a measured course).
+DISTANCE_ERROR = 0.02
+
+
+def noisy_race_log(params: Params, distance_m: float, *, seed: int = 0,
+                   course: Course | None = None, environment: Environment | None = None,
+                   speed_noise_mps: float = RACE_SPEED_NOISE_MPS,
+                   speed_noise_rho: float = RACE_SPEED_NOISE_RHO,
+                   gps_jitter_m: float = GPS_JITTER_M, gps_jitter_rho: float = GPS_JITTER_RHO,
+                   distance_error: float = DISTANCE_ERROR,
+                   start: str = "2026-01-05T08:00:00Z"):
+    """A race log made with noise the fitter does not assume, read back as an Activity.
+
+    Independent of :func:`synthetic_log` (which writes the speed the fitter compares): the
+    model runs ``Race(distance_m)`` on ``course`` (default: :func:`population_course`) in
+    ``environment`` (default: what the fitter assumes without a temperature, 15 degC and
+    50 % humidity);
+    the runner's real speed is the model's plus AR(1) noise (``speed_noise_mps``,
+    ``speed_noise_rho``), integrated to where the runner is; the watch places that point on
+    the circular loop of :data:`POPULATION_LOOP_M` at ``1 + e`` times the distance run (a
+    calibration error, ``e`` uniform in +-``distance_error``, one per log) and adds AR(1)
+    position errors (``gps_jitter_m`` per coordinate, ``gps_jitter_rho``). Only time,
+    position and barometric elevation (0.2 m white noise) are written, as GPX with no
+    heart rate, so :func:`governor.read_log` computes distance and speed from the
+    positions as it would for a real watch's file. Elapsed time is exact.
+
+    Returns
+    -------
+    Activity
+        With ``attrs["truth"]`` the parameters it was made from and
+        ``attrs["distance_scale"]`` the ``1 + e`` of its distance.
+    """
+    rng = np.random.default_rng(seed)
+    course = course if course is not None else population_course(distance_m)
+    if environment is None:
+        environment = Environment(DEFAULT_TEMPERATURE_C, 0.5)
+    sim = simulate(params, Race(float(distance_m)), course=course, environment=environment)
+    tr = sim.trace
+    t = np.arange(0.0, math.floor(sim.finish_time_s) + 1.0)
+    speed = np.interp(t, tr.index, tr["speed_mps"])
+    noise = ar1_noise(rng, t.size, speed_noise_mps, speed_noise_rho, stationary_start=True)
+    actual = np.clip(speed + noise, 0.0, None)
+    run = np.concatenate([[0.0], np.cumsum(0.5 * (actual[1:] + actual[:-1]))])
+    scale = 1.0 + float(rng.uniform(-distance_error, distance_error))
+    lat, lon = _loop_positions(scale * run)
+    lat0 = _POPULATION_ORIGIN[0]
+    north = ar1_noise(rng, t.size, gps_jitter_m, gps_jitter_rho, stationary_start=True)
+    east = ar1_noise(rng, t.size, gps_jitter_m, gps_jitter_rho, stationary_start=True)
+    lat = lat + north / 111_195.0
+    lon = lon + east / (111_195.0 * math.cos(math.radians(lat0)))
+    elevation = (np.interp(run, np.asarray(course.distance_m), np.asarray(course.elevation_m))
+                 + rng.normal(0.0, 0.2, t.size))
+    frame = pd.DataFrame({"latitude": lat, "longitude": lon, "elevation_m": elevation},
+                         index=pd.Timestamp(start) + pd.to_timedelta(t, unit="s"))
+    frame.index.name = "timestamp"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "race.gpx"
+        write_gpx(frame, path, sport="running")
+        activity = read_log(path, sport="running")
+    activity.attrs["source_file"] = f"noisy race {distance_m / 1000:g} km (seed {seed})"
+    activity.attrs["truth"] = params
+    activity.attrs["distance_scale"] = scale
+    return activity
+
+
+def draw_runner(rng: np.random.Generator) -> Params:
+    """A runner around :data:`governor.TRAINED`: critical speed, D' and the reserve margin
+    drawn uniformly from :data:`POPULATION_RANGES`."""
+    return TRAINED.replace(**{name: float(rng.uniform(lo, hi))
+                              for name, (lo, hi) in POPULATION_RANGES.items()})
+
+
 def against_truth(results: pd.DataFrame, truth: pd.DataFrame,
                   parameters=("critical_speed_mps", "d_prime_m", "reserve_margin")
                   ) -> pd.DataFrame:
