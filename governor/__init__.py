@@ -8,7 +8,7 @@ for a tour.
 from governor import studies
 from governor.batch import fit_many
 from governor.block import Block, Session, TrainingResponse, impulse_response, simulate_block
-from governor.fitting import FitResult, fit
+from governor.fitting import FitResult, RunnerProfile, fit, profile
 from governor.io import Activity, LogError, read_log
 from governor.params import ELITE, RECREATIONAL, TRAINED, Params
 from governor.scenario import (
@@ -33,7 +33,7 @@ __all__ = [
     "Race", "TimeTrial", "TimeToExhaustion", "FixedRPE", "Training", "Segment",
     "simulate", "Simulation",
     "read_log", "Activity", "LogError",
-    "fit", "FitResult", "fit_many",
+    "fit", "FitResult", "fit_many", "profile", "RunnerProfile",
     "simulate_block", "Block", "Session", "TrainingResponse", "impulse_response",
     "studies",
 ]

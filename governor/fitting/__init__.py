@@ -8,9 +8,11 @@ from governor.fitting.data import (
     prepare,
 )
 from governor.fitting.fit import FitResult, baselines, default_vary, fit, simulate_log
+from governor.fitting.profile import RunnerProfile, best_efforts, profile
 from governor.fitting.synthetic import synthetic_log
 
 __all__ = [
     "fit", "FitResult", "prepare", "LogData", "detect_effort", "default_vary", "baselines",
     "simulate_log", "synthetic_log", "critical_speed_from_curve", "DEFAULT_TEMPERATURE_C",
+    "profile", "RunnerProfile", "best_efforts",
 ]

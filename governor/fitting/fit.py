@@ -48,11 +48,17 @@ CORRELATION_WARNING = 0.95
 #: A parameter within this fraction of its range from a bound is reported at the bound.
 BOUND_WARNING = 0.005
 #: Finite-difference step of the least-squares Jacobian, in the parameters scaled to [0, 1]
-#: by their bounds: 0.3 % of each range. The simulated misfit is rough at a smaller scale
-#: (on a hilly 10 km it changes in steps of ~1 % of its value over 0.03 % of the range of
-#: CS, as simulated speed changes cross the log's samples), and a step below that reads the
-#: steps as the slope: the search stalls where it started.
-DIFF_STEP = 3e-3
+#: by their bounds: 2 % of each range. The simulated misfit is rough at smaller scales: as
+#: simulated speed changes (the end spurt's start, the thermal plan's steps) cross the
+#: log's 1 s samples, it changes in steps, ~1 % of its value over 0.03 % of the range of
+#: CS on a hilly 10 km, and along the valley where D' and the reserve margin trade off the
+#: steps are as large as the valley's slope over 0.5 % of the margin's range. A step below
+#: that reads the steps as the slope and the search stalls where it started: at 0.3 %, on
+#: joint 10 km + marathon fits of simulated runners, the margin stayed within 0.03 of its
+#: start and its 95 % intervals held the truth in 13 of 40 fits; at 2 % the search reaches
+#: misfits lower by 70-150 (of ~6000) and the intervals hold it in 22 of 24
+#: (``benchmarks/bench_coverage.py``). At 5 % the slope blurs over the bounds' region.
+DIFF_STEP = 0.02
 
 
 def default_vary(logs: Sequence[LogData]) -> tuple[str, ...]:
@@ -339,6 +345,11 @@ class FitResult:
     heart_rate_baselines_ : pandas.DataFrame
         The governor's heart rate and the plain first-order model's on the same clean
         samples: RMSE [bpm], AIC, k, convergence. Empty without heart rate.
+    information_ : pandas.DataFrame
+        Which log informed which parameter: each log's share of each varied parameter's
+        Fisher information (the squared slopes of its weighted residuals, summed over its
+        samples), one row per log, each column summing to 1. A log with no share told the
+        fit nothing about that parameter.
     """
 
     params_: Params
@@ -358,6 +369,7 @@ class FitResult:
     warnings: list[str] = field(default_factory=list)
     heart_rate_baselines_: pd.DataFrame = field(default_factory=pd.DataFrame)
     n_parameters: int = 0
+    information_: pd.DataFrame = field(default_factory=pd.DataFrame)
     n_evaluations: int = 0
     run_time_s: float = 0.0
 
@@ -874,7 +886,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         all_blocks = problem.blocks(best.x)
         speed_blocks = all_blocks[0::2]
         parts.append((speed_names, best.x, u0, best.jac, all_blocks, problem.lo,
-                      problem.hi, problem))
+                      problem.hi, problem, [i for i in speed_idx for _ in (0, 1)]))
         speed_ok, speed_message = bool(best.success), str(best.message)
     else:
         speed_ok, speed_message = True, ""
@@ -902,15 +914,17 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         for i, sigma in zip(heart_idx, sigmas, strict=True):
             logs[i] = replace(logs[i], heart_rate_sigma=sigma)
         parts.append((heart_names, heart_fit.u, u0_h, heart_fit.jac, heart_fit.blocks,
-                      heart_fit.lo, heart_fit.hi, None))
+                      heart_fit.lo, heart_fit.hi, None, heart_idx))
         heart_ok, heart_message = heart_fit.converged, heart_fit.message
     # errors, stage by stage (heart-rate terms are fitted given the speed terms: their
     # correlation with them is not estimated and is NaN)
     stderr: dict = {}
     corr = np.full((len(names), len(names)), math.nan)
     blind_all, unmoved_all = [], []
-    for part_names, u, u_start, jac, blocks, lo, hi, stage in parts:
+    information = pd.DataFrame(0.0, index=_unique_names(logs), columns=list(names))
+    for part_names, u, u_start, jac, blocks, lo, hi, stage, owners in parts:
         err, c, blind, unmoved = _errors(u, u_start, jac, blocks, lo, hi, stage)
+        information[list(part_names)] = _information_shares(jac, blocks, owners, n)
         idx = [names.index(nm) for nm in part_names]
         corr[np.ix_(idx, idx)] = c
         stderr.update(zip(part_names, map(float, err), strict=True))
@@ -994,7 +1008,8 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         params_=fitted, stderr_=stderr, correlation_=correlation, success=success,
         message=str(message), rmse_speed_=rmse_v, rmse_heart_rate_=rmse_hr, aic=aic, bic=bic,
         n_obs=n_obs, varied=names, start_=start_values, baselines_=table, logs=logs,
-        heart_rate_baselines_=heart_table, n_parameters=k, warnings=warnings,
+        heart_rate_baselines_=heart_table, n_parameters=k, information_=information,
+        warnings=warnings,
         n_evaluations=problem.evaluations, run_time_s=time.perf_counter() - t0,
     )
 
@@ -1054,6 +1069,25 @@ def _errors(u, u_start, jac, blocks, lo, hi, problem: _Problem | None = None):
         corr = cov / np.outer(err, err)
     unmoved = np.abs(np.asarray(u) - np.asarray(u_start)) < 1e-6
     return err, corr, blind, unmoved
+
+
+def _unique_names(logs) -> list[str]:
+    """The logs' names, each made unique by its position where two share one."""
+    names = [str(log.name) for log in logs]
+    return [f"{nm} [{i}]" if names.count(nm) > 1 else nm for i, nm in enumerate(names)]
+
+
+def _information_shares(jac: np.ndarray, blocks, owners, n_logs: int) -> np.ndarray:
+    """Each log's share of each column's Fisher information ``sum J^2`` (rows of block
+    ``b`` belong to log ``owners[b]``): an array of ``n_logs`` rows, columns summing to 1
+    (0 for a column no log informs)."""
+    out = np.zeros((n_logs, jac.shape[1]))
+    row = 0
+    for b, owner in zip(blocks, owners, strict=True):
+        out[owner] += np.sum(jac[row:row + b.size] ** 2, axis=0)
+        row += b.size
+    total = out.sum(axis=0)
+    return np.divide(out, total, out=np.zeros_like(out), where=total > 0)
 
 
 def _warn(names, u, err, corr, blind, unmoved, lo, hi, warnings) -> None:

@@ -14,7 +14,7 @@ from governor.fitting.data import DEFAULT_TEMPERATURE_C
 from governor.io import read_log, write_csv, write_gpx, write_tcx
 from governor.io.samples import ar1_noise
 from governor.params import TRAINED, Params
-from governor.scenario import Course, Environment, Race, Training
+from governor.scenario import Course, Environment, Race, Segment, Training
 from governor.simulate import simulate
 
 
@@ -385,3 +385,41 @@ def against_truth(results: pd.DataFrame, truth: pd.DataFrame,
     columns = ["level", "athlete", "log", "effort", "parameter", "fitted", "stderr", "truth",
                "error", "z"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# ---- a runner's season ---------------------------------------------------------------
+def runner_season(params: Params, *, seed: int = 0) -> list[dict]:
+    """A simulated runner's season of logs, as a profile would meet them: easy runs in cool
+    and in warm air, an interval session, a long run, a 5 km and a half-marathon race, each
+    with heart rate and recorded by :func:`synthetic_log`.
+
+    Returns
+    -------
+    list of dict
+        One per log, in date order: ``activity``, ``effort`` and ``temperature_c`` [degC].
+    """
+    cs = params.critical_speed_mps
+    plan = [
+        ("easy run, cool", "training", 8.0,
+         Training((Segment(2400.0, target_speed_mps=0.75 * cs),))),
+        ("intervals 6 x 800 m", "intervals", 10.0,
+         Training((Segment(600.0, target_speed_mps=0.7 * cs),)
+                  + (Segment(800.0 / (1.08 * cs), target_speed_mps=1.08 * cs),
+                     Segment(120.0, target_speed_mps=0.5 * cs)) * 6
+                  + (Segment(480.0, target_speed_mps=0.7 * cs),))),
+        ("easy run, warm", "training", 26.0,
+         Training((Segment(2400.0, target_speed_mps=0.75 * cs),))),
+        ("long run", "training", 12.0,
+         Training((Segment(6000.0, target_speed_mps=0.70 * cs),))),
+        ("5 km race", "race", 12.0, Race(5000.0)),
+        ("half marathon", "race", 10.0, Race(21097.5)),
+    ]
+    out = []
+    day = pd.Timestamp("2026-03-02T07:00:00Z")
+    for i, (label, effort, temp, protocol) in enumerate(plan):
+        activity = synthetic_log(params, protocol, environment=Environment(temp, 0.5),
+                                 seed=seed * 100 + i,
+                                 start=(day + pd.Timedelta(days=7 * i)).isoformat())
+        activity.attrs["source_file"] = f"{label} ({temp:g} degC)"
+        out.append({"activity": activity, "effort": effort, "temperature_c": temp})
+    return out
