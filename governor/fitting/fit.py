@@ -664,7 +664,7 @@ def heart_rate_baselines(governor: HeartFit, plain: HeartFit, tau: float) -> pd.
 #: D' [m] of the starts spread along and across the D'-margin valley.
 SPREAD_D_PRIME_M = (90.0, 160.0, 260.0, 420.0, 650.0)
 #: How many of the screened starts are refined (the best final misfit wins).
-REFINED_STARTS = 3
+REFINED_STARTS = 2
 
 
 def _curve_start(base: Params, activities) -> Params | None:
@@ -691,8 +691,8 @@ def _candidates(problem: _Problem, base: Params, activities, starts: int,
     curve reads D' low); points spread over D' (D' and the reserve margin trade
     off, a larger D' held back by a larger margin running much the same race), each once
     with the given margin and once with the margin that keeps the D' spent, (1 - margin)
-    D', as given; and ``starts - 1`` seeded random points near the given values (10 % of
-    each range apart)."""
+    D', as given; without D' varied, ``starts - 1`` seeded random points near the given
+    values (10 % of each range apart)."""
     names = problem.names
     u_given = problem.to_u(base)
     out = [u_given]
@@ -712,9 +712,12 @@ def _candidates(problem: _Problem, base: Params, activities, starts: int,
                 if "reserve_margin" in names:
                     margin = float(np.clip(1.0 - spent / d_prime, 0.0, 0.95 * m_hi))
                     out.append(problem.to_u(across.replace(reserve_margin=margin)))
-    rng = np.random.default_rng(seed)
-    out += [np.clip(u_given + rng.normal(0.0, 0.1, u_given.size), 0.0, 1.0)
-            for _ in range(max(1, int(starts)) - 1)]
+    # random points, unless the spread along the valley already stands in for them (with
+    # D' varied, where fits of simulated runners ended the same with or without them)
+    if "d_prime_m" not in names:
+        rng = np.random.default_rng(seed)
+        out += [np.clip(u_given + rng.normal(0.0, 0.1, u_given.size), 0.0, 1.0)
+                for _ in range(max(1, int(starts)) - 1)]
     unique: list[np.ndarray] = []
     for u in out:
         if not any(np.allclose(u, v, atol=1e-9) for v in unique):
@@ -820,9 +823,10 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         Number of starting points near ``params`` (the first is ``params``; the others are
         seeded random points, 10 % of each range apart) and the seed. With D' varied, points
         spread over D' (with the given margin, and with the margin that keeps the D' spent)
-        and the curve's start join them. All are screened by their misfit; the best is
-        refined, and with D' varied also ``params`` and the curve's start (up to
-        :data:`REFINED_STARTS` refinements), and the lowest misfit wins.
+        and the curve's start take the random points' place. All are screened by their
+        misfit; the best is refined, and with D' varied also ``params`` and the curve's
+        start (:data:`REFINED_STARTS` refinements, more with the curve's start), and the
+        lowest misfit wins.
     with_baselines
         Also fit the baselines: on the races' speed, constant pace, CS/D' without a
         governor and Riegel; on heart rate, the plain first-order model.
