@@ -293,6 +293,7 @@ def _distance_scale_covariance(problem: _Problem, u: np.ndarray, jac: np.ndarray
         n_log = sizes[2 * i] + sizes[2 * i + 1]
         up, down = rescaled_log(log, 1.0 + sd), rescaled_log(log, 1.0 - sd)
         if up is not None:
+            problem.evaluations += 2
             diff = []
             for a, b in zip(log_residuals(p, up, governor=problem.governor,
                                           heart=problem.heart),
@@ -663,6 +664,12 @@ def heart_rate_baselines(governor: HeartFit, plain: HeartFit, tau: float) -> pd.
 # ---- the search ------------------------------------------------------------------------
 #: D' [m] of the starts spread along and across the D'-margin valley.
 SPREAD_D_PRIME_M = (90.0, 160.0, 260.0, 420.0, 650.0)
+#: Tolerance of the search's refinements. Looser ones stop short along the D'-margin
+#: valley, which the reweighted refinement after them does not make up: on 40 simulated
+#: runners (``benchmarks/bench_coverage.py --marathon``, seed 7) 1e-3 saved a third of a
+#: race's simulations but the margin's 95 % intervals of joint fits held the truth in 92 and
+#: 85 % (5 km + half marathon, 10 km + marathon), 1e-4 in 88 and 85 %, 1e-5 in 90 and 88 %.
+SEARCH_TOL = 1e-5
 #: How many of the screened starts are refined (the best final misfit wins).
 REFINED_STARTS = 2
 
@@ -754,7 +761,8 @@ def _search(problem: _Problem, candidates: Sequence[np.ndarray], n_anchors: int,
     for i in order:
         try:
             res = least_squares(problem, candidates[i], bounds=(0.0, 1.0), diff_step=DIFF_STEP,
-                                x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
+                                x_scale="jac", ftol=SEARCH_TOL, xtol=SEARCH_TOL,
+                                gtol=SEARCH_TOL,
                                 max_nfev=50 * (1 + candidates[i].size))
         except (ValueError, RuntimeError) as exc:
             warnings.append(f"the refinement failed: {exc}")
