@@ -75,22 +75,28 @@ def default_vary(logs: Sequence[LogData]) -> tuple[str, ...]:
 
 
 # ---- the model on a log --------------------------------------------------------------
-def simulate_log(params: Params, log: LogData, *, governor: bool = True) -> Simulation:
-    """Simulate the model on a log's course, conditions and protocol."""
+def simulate_log(params: Params, log: LogData, *, governor: bool = True,
+                 dt: float = 1.0) -> Simulation:
+    """Simulate the model on a log's course, conditions and protocol (time step ``dt``
+    [s])."""
     return simulate(params, log.protocol, course=log.course, environment=log.environment,
-                    modifiers=Modifiers(governor=governor))
+                    modifiers=Modifiers(governor=governor), dt=dt)
 
 
-def predicted(params: Params, log: LogData, *, governor: bool = True):
+def predicted(params: Params, log: LogData, *, governor: bool = True, heart: bool = True,
+              dt: float = 1.0):
     """Model speed [m/s] and heart rate [bpm] at the log's samples: by distance for a race
     (the two finish at different times), by moving time otherwise. Heart rate starts from
-    the log's first reading (:class:`~governor.fitting.heart.Trajectory`)."""
-    sim = simulate_log(params, log, governor=governor)
+    the log's first reading (:class:`~governor.fitting.heart.Trajectory`); None with
+    ``heart=False``."""
+    sim = simulate_log(params, log, governor=governor, dt=dt)
     race = isinstance(log.protocol, Race)
     x_sim, x_obs = (sim.column("distance_m"), log.distance_m) if race else (sim.time_s,
                                                                             log.time_s)
     v = np.interp(x_obs, x_sim, sim.column("speed_mps"))
-    if log.has_heart_rate:
+    if not heart:
+        hr = None
+    elif log.has_heart_rate:
         hr = Trajectory(sim, log, by_distance=race).heart_rate(params)
     else:
         hr = np.interp(x_obs, x_sim, sim.column("heart_rate_bpm"))
@@ -98,9 +104,10 @@ def predicted(params: Params, log: LogData, *, governor: bool = True):
 
 
 def log_residuals(params: Params, log: LogData, *, governor: bool = True,
-                  heart: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted residuals of speed and of heart rate (finite samples only)."""
-    v, hr, _ = predicted(params, log, governor=governor)
+                  heart: bool = True, dt: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted residuals of speed and of heart rate (finite samples only), the model
+    simulated at time step ``dt`` [s]."""
+    v, hr, _ = predicted(params, log, governor=governor, heart=heart, dt=dt)
     r_v = (v - log.speed_mps) / log.speed_sigma
     if heart and log.has_heart_rate:
         ok = np.isfinite(log.heart_rate_bpm)
@@ -114,8 +121,9 @@ class _Problem:
     """Residuals as a function of the varied parameters, scaled to [0, 1] by their bounds."""
 
     def __init__(self, base: Params, names: Sequence[str], logs: Sequence[LogData],
-                 governor: bool = True, heart: bool = True):
+                 governor: bool = True, heart: bool = True, dt: float = 1.0):
         self.base = base
+        self.dt = dt
         self.names = tuple(names)
         self.logs = list(logs)
         self.governor = governor
@@ -143,7 +151,8 @@ class _Problem:
         p = self.params(u)
         out = []
         for log in self.logs:
-            r_v, r_hr = log_residuals(p, log, governor=self.governor, heart=self.heart)
+            r_v, r_hr = log_residuals(p, log, governor=self.governor, heart=self.heart,
+                                      dt=self.dt)
             out += [r_v, r_hr]
         return out
 
@@ -664,6 +673,9 @@ def heart_rate_baselines(governor: HeartFit, plain: HeartFit, tau: float) -> pd.
 # ---- the search ------------------------------------------------------------------------
 #: D' [m] of the starts spread along and across the D'-margin valley.
 SPREAD_D_PRIME_M = (90.0, 160.0, 260.0, 420.0, 650.0)
+#: Time step of the model when the search screens its starts [s]: ranking them needs only
+#: the misfit's coarse shape; the refinements run at 1 s.
+SEARCH_DT = 2.0
 #: Tolerance of the search's refinements. Looser ones stop short along the D'-margin
 #: valley, which the reweighted refinement after them does not make up: on 40 simulated
 #: runners (``benchmarks/bench_coverage.py --marathon``, seed 7) 1e-3 saved a third of a
@@ -744,12 +756,14 @@ def _search(problem: _Problem, candidates: Sequence[np.ndarray], n_anchors: int,
     (the given values, and the data-driven start) are refined, and the best-screened of
     the rest, up to :data:`REFINED_STARTS` in all."""
     costs = []
+    problem.dt = SEARCH_DT  # screened on the coarser model, refined at 1 s
     for u in candidates:
         try:
             costs.append(float(np.sum(problem(u) ** 2)))
         except (ValueError, RuntimeError) as exc:  # a start that breaks the model
             warnings.append(f"a start failed: {exc}")
             costs.append(math.inf)
+    problem.dt = 1.0
     # with D' varied, the given start and the data-driven one (the first n_anchors) are
     # always refined, then the best-screened of the rest
     ranked = [i for i in np.argsort(costs, kind="stable") if np.isfinite(costs[i])]
