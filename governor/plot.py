@@ -25,6 +25,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
+from governor.units import format_duration
+
 #: Axis labels, with units, of the trace columns most often plotted.
 COLUMN_LABELS = {
     "distance_m": "distance [m]",
@@ -87,14 +89,6 @@ def x_values(sim, x: str = "distance") -> np.ndarray:
 def column_label(column: str) -> str:
     """Axis label with unit for a trace column (the column name when unknown)."""
     return COLUMN_LABELS.get(column, column)
-
-
-def format_duration(seconds: float) -> str:
-    """``h:mm:ss`` or ``m:ss`` for a duration in seconds."""
-    s = int(round(float(seconds)))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 def _new_ax(ax: Axes | None, figsize=(7.0, 3.5)) -> Axes:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["METRES_PER_MILE", "pace_s_per_km", "format_pace", "speed_from_pace_mps"]
+__all__ = ["METRES_PER_MILE", "pace_s_per_km", "format_pace", "speed_from_pace_mps",
+           "format_duration"]
 
 #: One international mile [m].
 METRES_PER_MILE = 1609.344
@@ -32,3 +33,11 @@ def format_pace(speed_mps: float, per: str = "km") -> str:
     seconds = int(round(_UNIT_M[per] / speed_mps))
     m, s = divmod(seconds, 60)
     return f"{m}:{s:02d} /{per}"
+
+
+def format_duration(seconds: float) -> str:
+    """``h:mm:ss`` or ``m:ss`` for a duration in seconds."""
+    s = int(round(float(seconds)))
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -91,15 +91,15 @@ def predicted(params: Params, log: LogData, *, governor: bool = True, heart: boo
     ``heart=False``."""
     sim = simulate_log(params, log, governor=governor, dt=dt)
     race = isinstance(log.protocol, Race)
-    x_sim, x_obs = (sim.column("distance_m"), log.distance_m) if race else (sim.time_s,
-                                                                            log.time_s)
-    v = np.interp(x_obs, x_sim, sim.column("speed_mps"))
+    v = predicted_speed(sim, log)
     if not heart:
         hr = None
     elif log.has_heart_rate:
         hr = Trajectory(sim, log, by_distance=race).heart_rate(params)
+    elif race:
+        hr = np.interp(log.distance_m, sim.column("distance_m"), sim.column("heart_rate_bpm"))
     else:
-        hr = np.interp(x_obs, x_sim, sim.column("heart_rate_bpm"))
+        hr = np.interp(log.time_s, sim.time_s, sim.column("heart_rate_bpm"))
     return v, hr, sim
 
 
@@ -757,13 +757,15 @@ def _search(problem: _Problem, candidates: Sequence[np.ndarray], n_anchors: int,
     the rest, up to :data:`REFINED_STARTS` in all."""
     costs = []
     problem.dt = SEARCH_DT  # screened on the coarser model, refined at 1 s
-    for u in candidates:
-        try:
-            costs.append(float(np.sum(problem(u) ** 2)))
-        except (ValueError, RuntimeError) as exc:  # a start that breaks the model
-            warnings.append(f"a start failed: {exc}")
-            costs.append(math.inf)
-    problem.dt = 1.0
+    try:
+        for u in candidates:
+            try:
+                costs.append(float(np.sum(problem(u) ** 2)))
+            except (ValueError, RuntimeError) as exc:  # a start that breaks the model
+                warnings.append(f"a start failed: {exc}")
+                costs.append(math.inf)
+    finally:
+        problem.dt = 1.0
     # with D' varied, the given start and the data-driven one (the first n_anchors) are
     # always refined, then the best-screened of the rest
     ranked = [i for i in np.argsort(costs, kind="stable") if np.isfinite(costs[i])]
@@ -816,6 +818,23 @@ def _noise_from_residuals(problem: _Problem, u: np.ndarray) -> list[LogData]:
 
 
 # ---- fit -------------------------------------------------------------------------------
+def prepare_logs(activities: Sequence, effort, temperature_c, base: Params,
+                 caller: str) -> tuple[list[LogData], list[float | None]]:
+    """Each activity prepared for fitting (:func:`prepare`), with ``effort`` and
+    ``temperature_c`` given per log or one for all; and the temperatures as given (None
+    where assumed). ``caller`` names the function in the error for a wrong count."""
+    n = len(activities)
+    efforts = list(effort) if isinstance(effort, list | tuple) else [effort] * n
+    temps = (list(temperature_c) if isinstance(temperature_c, list | tuple)
+             else [temperature_c] * n)
+    if len(efforts) != n or len(temps) != n:
+        raise ValueError(f"{caller}: give one effort and one temperature per log, or one "
+                         "for all")
+    logs = [prepare(a, effort=e, temperature_c=tc, heart_rate_max_bpm=base.heart_rate_max_bpm)
+            for a, e, tc in zip(activities, efforts, temps, strict=True)]
+    return logs, temps
+
+
 def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] | None = None,
         effort: str | Sequence[str | None] | None = None,
         temperature_c: float | Sequence[float | None] | None = None,
@@ -863,14 +882,8 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     if not activities:
         raise ValueError("fit: no logs given")
     n = len(activities)
-    efforts = list(effort) if isinstance(effort, list | tuple) else [effort] * n
-    temps = (list(temperature_c) if isinstance(temperature_c, list | tuple)
-             else [temperature_c] * n)
-    if len(efforts) != n or len(temps) != n:
-        raise ValueError("fit: give one effort and one temperature per log, or one for all")
     base = params if params is not None else TRAINED
-    logs = [prepare(a, effort=e, temperature_c=tc, heart_rate_max_bpm=base.heart_rate_max_bpm)
-            for a, e, tc in zip(activities, efforts, temps, strict=True)]
+    logs, _ = prepare_logs(activities, effort, temperature_c, base, "fit")
     names = tuple(vary) if vary is not None else default_vary(logs)
     unknown = [v for v in names if v not in Params.names()]
     if unknown:
@@ -986,8 +999,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     r = np.concatenate(scored) if scored else np.zeros(0)
     n_obs = int(r.size)
     ssr = float(np.sum(r**2))
-    taus = [_autocorrelation_time(b) if b.size >= 10 else 1.0 for b in scored]
-    tau = (sum(t * b.size for t, b in zip(taus, scored, strict=True)) / max(n_obs, 1))
+    tau = _mean_tau(scored)
     success = speed_ok and heart_ok and np.isfinite(ssr)
     message = "; ".join(m for m in (speed_message, heart_message) if m)
     if not success:

@@ -23,11 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from governor.fitting.data import prepare
-from governor.fitting.fit import HEART_PARAMS, FitResult, _unique_names, fit
+from governor.fitting.fit import HEART_PARAMS, FitResult, _unique_names, fit, prepare_logs
 from governor.io.metrics import grade_adjusted_speed
 from governor.params import TRAINED, Params
-from governor.units import format_pace
+from governor.units import format_duration, format_pace
 
 __all__ = ["PROFILE_DISTANCES_M", "best_efforts", "critical_speed_from_efforts", "profile",
            "RunnerProfile"]
@@ -182,7 +181,7 @@ class RunnerProfile:
         lines.append("Best efforts (grade-adjusted; Smyth & Muniz-Pumares 2020):")
         for d, row in self.curve.iterrows():
             if np.isfinite(row["best_time_s"]):
-                lines.append(f"  {d:6.0f} m  {_clock(row['best_time_s']):>8s}  "
+                lines.append(f"  {d:6.0f} m  {format_duration(row['best_time_s']):>8s}  "
                              f"{row['pace']}  from {Path(str(row['log'])).name}")
             else:
                 lines.append(f"  {d:6.0f} m  none")
@@ -214,12 +213,6 @@ class RunnerProfile:
         return "\n".join(lines)
 
 
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
 def profile(activities: Sequence, *, params: Params | None = None,
             effort: str | Sequence[str | None] | None = None,
             temperature_c: float | Sequence[float | None] | None = None,
@@ -246,16 +239,9 @@ def profile(activities: Sequence, *, params: Params | None = None,
     activities = list(activities)
     if not activities:
         raise ValueError("profile: no logs given")
-    n = len(activities)
-    efforts = list(effort) if isinstance(effort, list | tuple) else [effort] * n
-    temps = (list(temperature_c) if isinstance(temperature_c, list | tuple)
-             else [temperature_c] * n)
-    if len(efforts) != n or len(temps) != n:
-        raise ValueError("profile: give one effort and one temperature per log, or one for all")
     base = params if params is not None else TRAINED
     notes: list[str] = []
-    logs = [prepare(a, effort=e, temperature_c=tc, heart_rate_max_bpm=base.heart_rate_max_bpm)
-            for a, e, tc in zip(activities, efforts, temps, strict=True)]
+    logs, temps = prepare_logs(activities, effort, temperature_c, base, "profile")
     names = _unique_names(logs)
     # the best-effort curve
     per_log = pd.concat([best_efforts(a) for a in activities], axis=1, keys=names)
@@ -344,6 +330,7 @@ def _informed_by(shares: pd.Series) -> str:
 def _table(result: FitResult, curve_fit, start: Params, logs, names, races, with_hr, spread,
            race_spread, long_race, vary, curve_maximal: bool) -> pd.DataFrame:
     rows = {}
+    durations = [logs[i].duration_s for i in races]
     shown = list(SPEED_TERMS) + list(HEART_PARAMS)
     fitted = result.params_ if result.params_ is not None else start
     for nm in shown:
@@ -380,7 +367,6 @@ def _table(result: FitResult, curve_fit, start: Params, logs, names, races, with
                 pin = ("a race (any distance from 3 km): the margin shows in races only, and "
                        "the curve's D' is what the runner spent, not what the governor "
                        "held back")
-            durations = [logs[i].duration_s for i in races]
             if (nm in ("d_prime_m", "reserve_margin") and len(durations) > 1
                     and max(durations) >= 2 * min(durations)):
                 pin = ("a shorter race, 1500 m to 3 km (D' is a larger share of the "
@@ -395,7 +381,7 @@ def _table(result: FitResult, curve_fit, start: Params, logs, names, races, with
             if nm == "durability_loss_per_h" and long_race and status == "loose":
                 pin = "a second long race, or a longer one"
             if nm == "durability_loss_per_h" and not long_race:
-                longest = max((logs[i].duration_s for i in races), default=0.0)
+                longest = max(durations, default=0.0)
                 pin = (f"a race lasting {LONG_RACE_S / 60:.0f} min or more"
                        + (f" (the longest given lasted {longest / 60:.0f} min)"
                           if longest else ""))
