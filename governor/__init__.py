@@ -11,6 +11,7 @@ from governor.block import Block, Session, TrainingResponse, impulse_response, s
 from governor.fitting import FitResult, RunnerProfile, fit, profile
 from governor.io import Activity, LogError, read_log
 from governor.params import ELITE, RECREATIONAL, TRAINED, Params
+from governor.predict import Prediction, predict
 from governor.scenario import (
     Course,
     Environment,
@@ -34,6 +35,7 @@ __all__ = [
     "simulate", "Simulation",
     "read_log", "Activity", "LogError",
     "fit", "FitResult", "fit_many", "profile", "RunnerProfile",
+    "predict", "Prediction",
     "simulate_block", "Block", "Session", "TrainingResponse", "impulse_response",
     "studies",
 ]

@@ -301,6 +301,90 @@ def _info(args: argparse.Namespace) -> int:
     return info_main(args.files)
 
 
+# ------------------------------------------------------------------------------ predict
+def _predict_fail(message: str) -> int:
+    print(f"governor predict: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _params_from_fits(path: str, athlete: str | None):
+    """A runner from a ``governor fit`` table (CSV or Parquet): the athlete's joint row,
+    or the table's only row; with the standard errors of what was fitted."""
+    import pandas as pd
+
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"{path}: no such file")
+    table = pd.read_parquet(p) if p.suffix.lower() in (".parquet", ".pq") else pd.read_csv(p)
+    if athlete is not None:
+        if "athlete" not in table:
+            raise ValueError(f"{path}: has no athlete column (fit with --athlete-from)")
+        rows = table[(table["athlete"].astype(str) == athlete)]
+        if "level" in rows:
+            joint = rows[rows["level"] == "athlete"]
+            rows = joint if len(joint) else rows
+        if rows.empty:
+            names = sorted(set(table["athlete"].dropna().astype(str)) - {""})
+            raise ValueError(f"{path}: no athlete {athlete!r}; it has "
+                             + (", ".join(names) if names else "none"))
+    else:
+        rows = table
+    ok = rows[rows["status"] == "ok"] if "status" in rows else rows
+    if len(ok) != 1:
+        raise ValueError(f"{path}: {len(ok)} fitted rows"
+                         + ("" if athlete else "; name one with --athlete"))
+    row = ok.iloc[0]
+    values = {n: float(row[n]) for n in gv.Params.names() if n in row and pd.notna(row[n])}
+    return gv.TRAINED.replace(**values)
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from governor.predict import parse_results, predict, race_distance_m
+
+    if (args.results is None) == (args.fits is None):
+        return _predict_fail("give --results or --fits (one of them)")
+    try:
+        race = race_distance_m(args.race)
+    except ValueError as exc:
+        return _predict_fail(str(exc))
+    try:
+        source = (parse_results(args.results) if args.results is not None
+                  else _params_from_fits(args.fits, args.athlete))
+    except (ValueError, OSError) as exc:
+        return _predict_fail(str(exc))
+    course = None
+    if args.course is not None:
+        try:
+            course = gv.Course.from_log(args.course)
+        except gv.LogError as exc:
+            return _predict_fail(str(exc))
+    try:
+        env = gv.Environment.from_forecast(
+            args.temperature, humidity=args.humidity, wind_kmh=args.wind,
+            sky=float(args.sky) if re.fullmatch(r"\d+(\.\d*)?", args.sky) else args.sky,
+            warming_c_per_h=args.warming)
+    except ValueError as exc:
+        return _predict_fail(str(exc))
+    units = "imperial" if args.miles else "metric"
+    pred = predict(source, race, weekly_km=args.weekly_km, course=course, environment=env)
+    print(pred.report(units))
+    if args.compare:
+        table = pred.compare()
+        print("\nwhat if (the same runner and course):")
+        shown = table[["finish", "vs_plan_s", "what"]].copy()
+        shown["vs_plan_s"] = shown["vs_plan_s"].map(lambda x: f"{x:+.0f} s")
+        print(shown.rename(columns={"vs_plan_s": "vs plan"}).to_string())
+    if args.plan is not None:
+        try:
+            plan = pred.pacing_plan(units).drop(columns=["marker_m"])
+            plan.to_csv(args.plan, index=False)
+        except OSError as exc:
+            print(f"governor predict: error: cannot write {args.plan}: {exc}", file=sys.stderr)
+            return 1
+        print(f"plan written to {args.plan}")
+    return 0
+
+
 # ------------------------------------------------------------------------------ parser
 def _non_negative_int(text: str) -> int:
     try:
@@ -417,6 +501,44 @@ def build_parser() -> argparse.ArgumentParser:
     fitp.add_argument("--quiet", action="store_true",
                       help="no progress bar and no table; failures on stderr")
     fitp.set_defaults(handler=_fit)
+
+    pred = sub.add_parser(
+        "predict", help="predict a race: finish time, interval and a pacing plan",
+        description="Predict a race from race results (or a fit table) on a course, in the "
+                    "forecast weather: the finish time with its 95 % interval, Riegel and "
+                    "the CS/D' model beside it, and the pace per km the governor would run.",
+        epilog="example: governor predict --results 10k=41:30 half=1:32:10 --race marathon "
+               "--temperature 22 --course route.gpx")
+    src = pred.add_argument_group("the runner (one of)")
+    src.add_argument("--results", nargs="+", metavar="DIST=TIME",
+                     help="race results, e.g. 10k=41:30 half=1:32:10 5000=19:45 "
+                          "(names: 5k 10k 15k half marathon mile; or metres, 10km, 13.1mi)")
+    src.add_argument("--fits", metavar="FITS.csv|.parquet",
+                     help="a table written by governor fit")
+    src.add_argument("--athlete", metavar="NAME", help="with --fits: the athlete's row")
+    pred.add_argument("--race", required=True, metavar="RACE",
+                      help="the race to predict: 5k, 10k, half, marathon, or metres")
+    pred.add_argument("--weekly-km", type=float, default=None, metavar="KM",
+                      help="typical weekly training volume [km/week]")
+    pred.add_argument("--course", metavar="ROUTE.gpx",
+                      help="the course: a GPX route or track, or any log")
+    pred.add_argument("--temperature", type=float, default=12.0, metavar="C",
+                      help="air temperature at the start [°C] (default 12)")
+    pred.add_argument("--humidity", type=float, default=50.0, metavar="PCT",
+                      help="relative humidity [%%] (default 50)")
+    pred.add_argument("--wind", type=float, default=0.0, metavar="KMH",
+                      help="forecast wind speed [km/h] (default 0)")
+    pred.add_argument("--sky", default="overcast",
+                      help="clear, partly, overcast or night, or sun in W/m² "
+                           "(default overcast)")
+    pred.add_argument("--warming", type=float, default=None, metavar="C_PER_H",
+                      help="temperature change during the race [°C per hour]")
+    pred.add_argument("--miles", action="store_true", help="pace per mile")
+    pred.add_argument("--plan", metavar="PLAN.csv", help="write the pacing plan to a CSV")
+    pred.add_argument("--compare", action="store_true",
+                      help="also print what-ifs: cooler, warmer, even pace, a fast first "
+                           "half, a pacer, a watch that reads long")
+    pred.set_defaults(handler=_predict)
 
     info = sub.add_parser("info", help="summarise activity logs (GPX, TCX, FIT, CSV)",
                           description="Print a summary and the cleaning report of each log.")

@@ -87,6 +87,63 @@ class Course:
             d, z = d[1:], z[1:]
         return cls(tuple(d), tuple(z))
 
+    @classmethod
+    def smoothed(cls, distance_m, elevation_m) -> Course:
+        """A course from a recorded or drawn profile, smoothed as fitting smooths a log:
+        elevation by distance through a 70 m running median, then a 110 m running mean,
+        kept every 50 m, grades clipped to ±40 %; flat where there is no elevation or the
+        profile is shorter than 100 m.
+
+        Smoothing matters: the cost of running is convex in grade (Minetti et al. 2002),
+        so noise in the elevation makes a course that costs more than the real one.
+        """
+        import pandas as pd
+
+        distance = np.asarray(distance_m, dtype=float)
+        elevation = np.asarray(elevation_m, dtype=float)
+        ok = np.isfinite(elevation) & np.isfinite(distance)
+        if not ok.any() or np.nanmax(distance) < 100.0:
+            return cls()
+        order = np.argsort(distance[ok], kind="stable")
+        d_ok, z_ok = distance[ok][order], elevation[ok][order]
+        fine = np.arange(0.0, d_ok[-1] + 10.0, 10.0)
+        z = pd.Series(np.interp(fine, d_ok - d_ok[0], z_ok))
+        z = z.rolling(7, center=True, min_periods=1).median()
+        z = z.rolling(11, center=True, min_periods=1).mean().to_numpy()
+        grid = fine[::5]
+        zg = z[::5]
+        g = np.clip(np.diff(zg) / np.diff(grid), -0.4, 0.4)
+        zg = np.concatenate([[zg[0]], zg[0] + np.cumsum(g * np.diff(grid))])
+        return cls.from_profile(grid, zg)
+
+    @classmethod
+    def from_log(cls, activity_or_path) -> Course:
+        """The course of a GPX route or track (times not needed), of any log
+        :func:`~governor.io.read_log` reads, or of an :class:`~governor.io.Activity`
+        already read: its elevation by distance, smoothed (:meth:`smoothed`). Elevation
+        starts at the file's own first value. Raises :class:`~governor.io.LogError`
+        naming the file when it holds no course."""
+        if hasattr(activity_or_path, "columns"):
+            frame = activity_or_path
+        else:
+            from governor.io.route import read_route
+
+            frame = read_route(activity_or_path)
+        if "distance_m" not in frame or "elevation_m" not in frame:
+            raise ValueError("Course.from_log: the activity has no distance_m and elevation_m")
+        return cls.smoothed(frame["distance_m"].to_numpy(dtype=float),
+                            frame["elevation_m"].to_numpy(dtype=float))
+
+    @property
+    def length_m(self) -> float:
+        """Distance [m] over which the profile is given."""
+        return float(self.distance_m[-1])
+
+    @property
+    def climb_m(self) -> float:
+        """Total ascent [m] of the profile."""
+        return float(np.sum(np.clip(np.diff(self.elevation_m), 0.0, None)))
+
     def grade_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(segment start distances [m], grade of each segment [-]); the last segment is
         flat and open-ended."""
@@ -101,6 +158,13 @@ class Course:
 # ----------------------------------------------------------------------------------------
 #: The conditions of :class:`Environment` that may vary over time, in its packed order.
 _CONDITIONS = ("temperature_c", "relative_humidity", "wind_mps", "solar_w_m2")
+#: Irradiance on the runner [W/m^2] for a forecast's sky (our round values, see
+#: :meth:`Environment.from_forecast`).
+_SKY_W_M2 = {"clear": 800.0, "sunny": 800.0, "partly": 400.0, "overcast": 100.0,
+             "cloudy": 100.0, "night": 0.0, "shade": 0.0}
+#: Wind at 1.5 m over wind at 10 m on open ground: ln(1.5/0.03) / ln(10/0.03), the
+#: logarithmic wind profile with a roughness length of 0.03 m.
+WIND_HEIGHT_FACTOR = math.log(1.5 / 0.03) / math.log(10.0 / 0.03)
 
 
 @dataclass(frozen=True)
@@ -146,6 +210,75 @@ class Environment:
                                    (50.0, 1.0, 30.0, 6000.0), strict=True):
             if not np.all(np.isfinite(a)) or np.any(a < lo) or np.any(a > hi):
                 raise ValueError(f"Environment: {name} must be within [{lo}, {hi}]")
+
+    @classmethod
+    def from_forecast(cls, temperature_c: float, *, humidity: float = 0.5,
+                      wind_kmh: float = 0.0, sky: str | float = "overcast",
+                      finish_temperature_c: float | None = None,
+                      duration_s: float | None = None,
+                      warming_c_per_h: float | None = None,
+                      clothing_clo: float = 0.0) -> Environment:
+        """Conditions from a weather forecast, as a runner reads one.
+
+        Parameters
+        ----------
+        temperature_c
+            Air temperature at the start [degC].
+        humidity
+            Relative humidity, as a fraction (0.6) or in per cent (60).
+        wind_kmh
+            Forecast wind speed [km/h], at the standard 10 m height and from no particular
+            direction. It is brought to a runner's height (1.5 m) by the logarithmic
+            wind profile over open ground (roughness length 0.03 m; factor 0.67), then
+            taken as the steady headwind that costs the same on average over all
+            directions on a loop: air drag goes as (v + w cos θ)², whose mean over θ is
+            v² + w²/2 (v = 4 m/s taken for the runner). A wind from one side on a
+            point-to-point course costs more; give ``wind_mps`` to the constructor then.
+        sky
+            ``"clear"`` (full sun, 800 W/m² on the runner), ``"partly"`` (400),
+            ``"overcast"`` (100) or ``"night"`` (0), or the irradiance itself [W/m²]:
+            the irradiance of direct sun on a plane facing it, about 800-1000 W/m² under a
+            clear sky at midday (our round values for the words).
+        finish_temperature_c, duration_s
+            A start-to-finish change (a morning warming up): the temperature at the
+            finish [degC] and the expected race time [s], linear between.
+        warming_c_per_h
+            The same change as a rate [degC/h], with no duration needed.
+        clothing_clo
+            Clothing insulation [clo] (see the class docstring).
+        """
+        rh = float(humidity) / 100.0 if float(humidity) > 1.0 else float(humidity)
+        if isinstance(sky, str):
+            try:
+                sun = _SKY_W_M2[sky.strip().lower()]
+            except KeyError:
+                raise ValueError(f"Environment.from_forecast: sky must be one of "
+                                 f"{', '.join(_SKY_W_M2)} or W/m², not {sky!r}") from None
+        else:
+            sun = float(sky)
+        w = _finite("Environment.from_forecast: wind_kmh", wind_kmh, 0.0, 150.0) / 3.6
+        w_runner = WIND_HEIGHT_FACTOR * w
+        v = 4.0
+        headwind = math.sqrt(v ** 2 + 0.5 * w_runner ** 2) - v
+        if finish_temperature_c is not None and warming_c_per_h is not None:
+            raise ValueError("Environment.from_forecast: give finish_temperature_c with "
+                             "duration_s, or warming_c_per_h, not both")
+        if finish_temperature_c is not None:
+            if duration_s is None or not duration_s > 0:
+                raise ValueError("Environment.from_forecast: finish_temperature_c needs "
+                                 "duration_s, the expected race time [s]")
+            return cls(temperature_c=(float(temperature_c), float(finish_temperature_c)),
+                       relative_humidity=rh, wind_mps=headwind,
+                       time_s=(0.0, float(duration_s)), clothing_clo=clothing_clo,
+                       solar_w_m2=sun)
+        if warming_c_per_h is not None:
+            hours = 8.0
+            return cls(temperature_c=(float(temperature_c),
+                                      float(temperature_c) + float(warming_c_per_h) * hours),
+                       relative_humidity=rh, wind_mps=headwind, time_s=(0.0, hours * 3600.0),
+                       clothing_clo=clothing_clo, solar_w_m2=sun)
+        return cls(temperature_c=float(temperature_c), relative_humidity=rh,
+                   wind_mps=headwind, clothing_clo=clothing_clo, solar_w_m2=sun)
 
     def arrays(self) -> np.ndarray:
         """Packed table by row: time_s, then the conditions (temperature_c,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 __all__ = ["METRES_PER_MILE", "pace_s_per_km", "format_pace", "speed_from_pace_mps",
+           "parse_duration_s",
            "format_duration"]
 
 #: One international mile [m].
@@ -41,3 +42,25 @@ def format_duration(seconds: float) -> str:
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def parse_duration_s(text: str) -> float:
+    """Seconds from a runner's time: ``"h:mm:ss"``, ``"m:ss"`` or plain seconds
+    (``"41:30"`` is 2490 s, ``"1:32:10"`` 5530 s); fractions of a second allowed.
+
+    Raises ValueError naming the text when it is not a time (minutes or seconds of 60 or
+    more after the first field, negative or empty parts)."""
+    raw = str(text).strip()
+    parts = raw.split(":")
+    try:
+        if not raw or len(parts) > 3 or any(not p.strip() for p in parts):
+            raise ValueError
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time: give h:mm:ss, m:ss or seconds") from None
+    if any(x < 0 or not math.isfinite(x) for x in numbers) or any(x >= 60 for x in numbers[1:]):
+        raise ValueError(f"{text!r} is not a time: minutes and seconds run 0-59")
+    seconds = 0.0
+    for x in numbers:
+        seconds = seconds * 60.0 + x
+    return seconds

@@ -149,25 +149,8 @@ def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = Non
 
 
 def _course(distance: np.ndarray, elevation: np.ndarray) -> Course:
-    """The log's course: elevation smoothed along distance (a 70 m running median, then a
-    110 m running mean) and kept every 50 m; flat where the log has no elevation.
-
-    Smoothing matters: the cost of running is convex in grade (Minetti 2002), so noise in
-    the elevation makes a course that costs more than the real one, and a fitted runner
-    that seems fitter than the real one.
-    """
-    if not np.isfinite(elevation).any() or distance[-1] < 100.0:
-        return Course()
-    ok = np.isfinite(elevation)
-    fine = np.arange(0.0, distance[-1] + 10.0, 10.0)
-    z = pd.Series(np.interp(fine, distance[ok], elevation[ok]))
-    z = z.rolling(7, center=True, min_periods=1).median()
-    z = z.rolling(11, center=True, min_periods=1).mean().to_numpy()
-    grid = fine[::5]
-    zg = z[::5]
-    g = np.clip(np.diff(zg) / np.diff(grid), -0.4, 0.4)
-    zg = np.concatenate([[zg[0]], zg[0] + np.cumsum(g * np.diff(grid))])
-    return Course.from_profile(grid, zg)
+    """The log's course: its elevation by distance smoothed (:meth:`Course.smoothed`)."""
+    return Course.smoothed(distance, elevation)
 
 
 def prepare(activity: pd.DataFrame, *, effort: str | None = None,
