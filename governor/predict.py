@@ -304,7 +304,7 @@ def fit_results(results, *, base: Params | None = None, environment: Environment
                              if weekly_km is not None else
                              f"; no weekly volume given: a recreational marathoner's "
                              f"({REFERENCE_WEEKLY_KM:g} km/week) assumed")
-            + (" and from the long result" if long_result else ""))
+            + ("; the long result informs it too" if long_result else ""))
     if use_dprime_prior:
         assumptions.append(f"D' from the results and a population prior "
                            f"({D_PRIME_PRIOR_M[0]:g} ± {D_PRIME_PRIOR_M[1]:g} m)")
