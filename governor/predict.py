@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -180,11 +180,8 @@ def parse_results(results) -> dict[float, float]:
             if isinstance(item, str):
                 if "=" not in item:
                     raise ValueError(f"a result is DISTANCE=TIME (e.g. 10k=41:30), not {item!r}")
-                d, t = item.split("=", 1)
-                pairs.append((d, t))
-            else:
-                d, t = item
-                pairs.append((d, t))
+                item = item.split("=", 1)
+            pairs.append(tuple(item))
     out: dict[float, float] = {}
     for d, t in pairs:
         metres = race_distance_m(d)
@@ -289,6 +286,8 @@ def fit_results(results, *, base: Params | None = None, environment: Environment
     env = Environment(temperature_c=RESULTS_TEMPERATURE_C) if environment is None else environment
     names = tuple(n for n in ("critical_speed_mps", "d_prime_m", "durability_loss_per_h")
                   if n not in fixed)
+    if not names:
+        raise ValueError("fit_results: nothing left to fit (all of CS, D' and durability fixed)")
     assumptions = [f"results run on the flat at {env.temperature_at(0.0):g} °C"
                    if environment is None else "results run in the environment given"]
     d = np.array(list(results), dtype=float)
@@ -351,8 +350,6 @@ def fit_results(results, *, base: Params | None = None, environment: Environment
         else:
             x0.append(getattr(base, n))
     x0 = np.clip(np.array(x0, dtype=float), lo + 1e-6 * (hi - lo), hi - 1e-6 * (hi - lo))
-    if not names:
-        raise ValueError("fit_results: nothing left to fit (all of CS, D' and durability fixed)")
     res = least_squares(residuals, x0, bounds=(lo, hi), x_scale=scale, diff_step=2e-3,
                         xtol=1e-4, ftol=1e-4, gtol=1e-6)
     labels = [f"{x:g} m" for x in d] + (["D' prior"] if use_dprime_prior else []) + \
@@ -545,7 +542,7 @@ class Prediction:
                          f"grade-adjusted), second {format_pace(g * e2)}")
         elif isinstance(pacing, tuple) and pacing[0] == "pacer":
             f = float(pacing[1])
-            fb = Feedback(**{**_feedback_fields(feedback), "pacer_factor": f})
+            fb = replace(feedback or Feedback(), pacer_factor=f)
             t = _race_time(self.params, self.race_m, course=self.course, environment=env,
                            feedback=fb)
             parts.append(f"a pacer {100 * (f - 1):+.0f} % faster than the runner's best, "
@@ -855,12 +852,6 @@ def _with_temperature(env: Environment, temperature_c: float) -> Environment:
     return Environment(temperature_c=value, relative_humidity=env.relative_humidity,
                        wind_mps=env.wind_mps, time_s=env.time_s,
                        clothing_clo=env.clothing_clo, solar_w_m2=env.solar_w_m2)
-
-
-def _feedback_fields(feedback: Feedback | None) -> dict:
-    if feedback is None:
-        return {}
-    return {f: getattr(feedback, f) for f in feedback.__dataclass_fields__}
 
 
 def _feedback_label(feedback: Feedback | None) -> str:

@@ -148,11 +148,6 @@ def detect_effort(activity: pd.DataFrame, heart_rate_max_bpm: float | None = Non
     return "training"
 
 
-def _course(distance: np.ndarray, elevation: np.ndarray) -> Course:
-    """The log's course: its elevation by distance smoothed (:meth:`Course.smoothed`)."""
-    return Course.smoothed(distance, elevation)
-
-
 def prepare(activity: pd.DataFrame, *, effort: str | None = None,
             temperature_c: float | None = None, name: str | None = None,
             heart_rate_max_bpm: float | None = None) -> LogData:
@@ -217,7 +212,7 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
                      "(watch sensors read skin-warmed air)")
     environment = Environment(float(temperature_c), 0.5)
     if effort == "race":
-        course = _course(dist, elevation)
+        course = Course.smoothed(dist, elevation)
         protocol = Race(float(dist[-1]), time_limit_s=float(3 * len(rows) + 600))
     else:
         # compared in flat-equivalent terms: the log's grades are in its grade-adjusted pace,
