@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 
 from governor.fitting.fit import GOVERNOR_PARAMS, HEART_PARAMS, RESERVE_PARAMS, fit
-from governor.io import Activity, LogError, read_log
+from governor.io import Activity, LogError, NotAnActivityError, read_log
 from governor.io._source import FORMATS
 from governor.params import TRAINED, Params
 
@@ -109,6 +109,46 @@ _PARTS_META = "batch.json"
 class BatchError(RuntimeError):
     """The batch as a whole cannot go on (its output cannot be written, the cluster is
     gone, the options differ from the results being resumed). What finished is kept."""
+
+
+#: How an option is named in Python (the names the messages are written with).
+OPTION_NAMES = {"out": "out=", "resume": "resume=True", "overwrite": "overwrite=True",
+                "effort": "effort=", "workers": "workers=", "scheduler": "scheduler=",
+                "vary": "vary="}
+
+
+class OptionError(ValueError):
+    """An invalid option, or a batch whose options clash with what is on disk.
+
+    The message names options through placeholders (``{resume}``, ``{out}``, ...), so the
+    same error reads in Python terms (``resume=True``) from :func:`fit_many` and in flags
+    (``--resume``) from ``governor fit``: :meth:`worded` fills them in."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        super().__init__("fit_many: " + self.worded(OPTION_NAMES))
+
+    def worded(self, names: Mapping[str, str]) -> str:
+        """The message with each option called by ``names[option]``."""
+        return self.template.format_map(names)
+
+    def __reduce__(self):
+        return (type(self), (self.template,))
+
+
+def _lit(value) -> str:
+    """``value`` as text to be kept literally in an :class:`OptionError` template."""
+    return str(value).replace("{", "{{").replace("}", "}}")
+
+
+class Unmatched(str):
+    """A source that matched no file: its message (``"source: reason"``), with ``source``
+    and ``reason`` kept as attributes. Each becomes an ``unreadable`` row of the batch."""
+
+    def __new__(cls, source: str, reason: str) -> Unmatched:
+        obj = super().__new__(cls, f"{source}: {reason}")
+        obj.source, obj.reason = source, reason
+        return obj
 
 
 # ---------------------------------------------------------------------------------- jobs
@@ -173,7 +213,7 @@ def discover(sources, *, exclude: Iterable[str | os.PathLike] = ()) -> tuple[lis
     -------
     (items, problems)
         ``items``: absolute path strings and Activities, in a stable order, each once;
-        ``problems``: sources that matched nothing, as messages.
+        ``problems``: sources that matched nothing, as :class:`Unmatched` messages.
     """
     if isinstance(sources, str | os.PathLike | Activity):
         sources = [sources]
@@ -202,8 +242,8 @@ def discover(sources, *, exclude: Iterable[str | os.PathLike] = ()) -> tuple[lis
                            and not any(part.startswith(".") for part in
                                        p.relative_to(text).parts))
             if not found:
-                problems.append(f"{text}: no activity files (.gpx, .tcx, .fit, .csv) in "
-                                "this folder")
+                problems.append(Unmatched(text, "no activity files (.gpx, .tcx, .fit, .csv) "
+                                                "in this folder"))
             for p in found:
                 add(p)
         elif os.path.exists(text):
@@ -211,11 +251,11 @@ def discover(sources, *, exclude: Iterable[str | os.PathLike] = ()) -> tuple[lis
         elif glob.has_magic(text):
             matched = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
             if not matched:
-                problems.append(f"{text}: the pattern matches no file")
+                problems.append(Unmatched(text, "the pattern matches no file"))
             for p in matched:
                 add(p)
         else:
-            problems.append(f"{text}: no such file or folder")
+            problems.append(Unmatched(text, "no such file or folder"))
     return items, problems
 
 
@@ -384,7 +424,10 @@ def run_job(job: Job, options: Options) -> list[dict]:
     t0 = time.perf_counter()
     row = _empty_row(job)
     try:
-        if job.level == "log":
+        if "unmatched" in job.extra:
+            _error(row, "unreadable", FileNotFoundError(), job.extra["unmatched"])
+            row["error_type"] = "NotFound"
+        elif job.level == "log":
             _run_log(job, options, row)
         else:
             _run_athlete(job, options, row)
@@ -406,6 +449,10 @@ def _effort(options: Options, override: str | None) -> str | None:
 def _run_log(job: Job, options: Options, row: dict) -> None:
     try:
         activity = _read(job.sources[0])
+    except NotAnActivityError as exc:  # a manifest or a table beside the logs
+        _error(row, "skipped", exc, exc.reason)
+        row["error_type"] = "NotAnActivity"
+        return
     except LogError as exc:
         _error(row, "unreadable", exc, exc.reason)
         return
@@ -513,16 +560,16 @@ class _Store:
         self.parts = None if out is None else Path(f"{out}.parts")
         if self.out is None:
             if resume:
-                raise ValueError("fit_many: resume needs out= (where the results are kept)")
+                raise OptionError("{resume} needs {out} (where the results are kept)")
             return
         if self.out.suffix.lower() not in (".parquet", ".csv"):
-            raise ValueError(f"fit_many: out must end in .parquet or .csv, got {self.out}")
+            raise OptionError(f"{{out}} must end in .parquet or .csv, got {_lit(self.out)}")
         if not self.out.parent.is_dir():
-            raise ValueError(f"fit_many: the folder of {self.out} does not exist")
+            raise OptionError(f"the folder of {{out}} {_lit(self.out)} does not exist")
         has_old = self.out.exists() or self.parts.exists()
         if has_old and not (resume or overwrite):
-            raise ValueError(f"fit_many: {self.out} (or its parts) already exists: resume "
-                             "it, or overwrite it")
+            raise OptionError(f"{_lit(self.out)} (or its parts) already exists: add {{resume}} to "
+                              "go on from it, or {overwrite} to replace it")
         if dry:
             if resume and has_old:
                 self._load(fingerprint)
@@ -546,14 +593,15 @@ class _Store:
         if self.parts.exists() and meta_path.exists():
             meta = json.loads(meta_path.read_text())
             if meta.get("fingerprint") != fingerprint:
-                raise ValueError(f"fit_many: the results in {self.parts} were made with "
-                                 "other options (effort, temperature, parameters); resume "
-                                 "with the same options, or overwrite")
+                raise OptionError(f"the results in {_lit(self.parts)} were made with other "
+                                  "options (effort, temperature, parameters): resume with "
+                                  "the same options, or give {overwrite}")
         if self.out.exists():
             table = read_results(self.out)
             if (table["options"] != fingerprint).any():
-                raise ValueError(f"fit_many: the results in {self.out} were made with other "
-                                 "options; resume with the same options, or overwrite")
+                raise OptionError(f"the results in {_lit(self.out)} were made with other "
+                                  "options: resume with the same options, or give "
+                                  "{overwrite}")
             for key, group in table.groupby("key", sort=False):
                 self.rows[str(key)] = [_clean_record(r) for r in group.to_dict("records")]
         if self.parts.exists():
@@ -592,7 +640,8 @@ class _Store:
                 write_results(table, self.out)
             except OSError as exc:
                 raise BatchError(f"cannot write {self.out}: {exc.strerror or exc} (the rows "
-                                 f"are kept in {self.parts}; resume to write them)") from None
+                                 f"are kept in {self.parts}; run again with resume to write "
+                                 "them)") from None
             self._remove_parts()
         return table
 
@@ -752,22 +801,29 @@ def _run(jobs: Sequence[Job], options: Options, store: _Store, make_executor: Ca
     attempts: Counter[str] = Counter()
     executor = make_executor()
     running: dict[cf.Future, Job] = {}
+    started: dict[cf.Future, float] = {}
     try:
         while queue or retry or running:
             if retry and not running:
                 job = retry.popleft()  # alone in the pool
                 attempts[job.key] += 1
-                running[executor.submit(run_job, job, options)] = job
+                future = executor.submit(run_job, job, options)
+                running[future], started[future] = job, time.monotonic()
             while queue and not retry and len(running) < window:
                 job = queue.popleft()
                 attempts[job.key] += 1
-                running[executor.submit(run_job, job, options)] = job
+                future = executor.submit(run_job, job, options)
+                running[future], started[future] = job, time.monotonic()
             if not running:
                 continue
-            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            # wake every second to show what is running (a joint fit takes a while)
+            done, _ = cf.wait(running, timeout=1.0, return_when=cf.FIRST_COMPLETED)
+            progress.running([(running[f], time.monotonic() - started[f]) for f in running
+                              if f not in done])
             broken = False
             for future in done:
                 job = running.pop(future)
+                started.pop(future, None)
                 try:
                     rows = future.result()
                 except Exception as exc:
@@ -830,10 +886,30 @@ class _Progress:
         for row in rows:
             self.counts[row["status"]] += 1
         if self.bar is not None:
-            failed = self.counts["unreadable"] + self.counts["fit failed"]
-            self.bar.set_postfix(ok=self.counts["ok"], failed=failed,
-                                 skipped=self.counts["skipped"], refresh=False)
+            self._postfix()
             self.bar.update(1)
+
+    def running(self, jobs: list[tuple[Job, float]]) -> None:
+        """Name the longest-running job (with its time so far) once it has run 5 s: a
+        joint fit of an athlete's logs can take a minute."""
+        if self.bar is None:
+            return
+        long = [(t, j) for j, t in jobs if t >= 5.0]
+        now = ""
+        if long:
+            t, job = max(long, key=lambda tj: tj[0])
+            what = (f"athlete {job.athlete} ({len(job.sources)} logs jointly)"
+                    if job.level == "athlete" else os.path.basename(job.label))
+            now = f"{what} for {t:.0f} s"
+        self._postfix(now)
+        self.bar.refresh()
+
+    def _postfix(self, now: str = "") -> None:
+        failed = self.counts["unreadable"] + self.counts["fit failed"]
+        fields = {"ok": self.counts["ok"], "failed": failed, "skipped": self.counts["skipped"]}
+        if now:
+            fields["fitting"] = now
+        self.bar.set_postfix(fields, refresh=False)
 
     def note(self, message: str) -> None:
         if self.bar is not None:
@@ -911,17 +987,18 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
     ``if __name__ == "__main__":`` (as with any multiprocessing pool). Notebooks need not.
     """
     if effort not in EFFORT_CHOICES:
-        raise ValueError(f"fit_many: effort must be one of {', '.join(EFFORT_CHOICES)}, "
-                         f"got {effort!r}")
+        raise OptionError(f"{{effort}} must be one of {', '.join(EFFORT_CHOICES)}, "
+                          f"got {_lit(repr(effort))}")
     if scheduler is not None and workers is not None:
-        raise ValueError("fit_many: workers sizes the local pool; a cluster's size is its "
-                         "own (give one of workers and scheduler)")
+        raise OptionError("{workers} sizes the local pool; a cluster's size is its own "
+                          "(give {workers} or {scheduler}, not both)")
     if workers is not None and (not isinstance(workers, int) or workers < 0):
-        raise ValueError(f"fit_many: workers must be a whole number >= 0, got {workers!r}")
+        raise OptionError(f"{{workers}} must be a whole number >= 0, got {_lit(repr(workers))}")
     if vary is not None:
         unknown = [v for v in vary if v not in Params.names()]
         if unknown:
-            raise ValueError(f"fit_many: unknown parameter(s) {unknown}")
+            raise OptionError(f"{{vary}}: unknown parameter(s) {_lit(', '.join(unknown))}; the "
+                              "names are those of governor.Params")
     options = Options(effort=effort, temperature_c=temperature_c,
                       params=params if params is not None else TRAINED,
                       vary=tuple(vary) if vary is not None else None, starts=starts, seed=seed)
@@ -930,8 +1007,11 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
         exclude.append(group_by)  # the manifest is not a log
     items, problems = discover(sources, exclude=exclude)
     if not items:
-        raise ValueError("fit_many: nothing to fit: " + "; ".join(problems or ["no sources"]))
+        raise OptionError("nothing to fit: " + _lit("; ".join(problems or ["no sources"])))
     jobs = plan(items, group_by=group_by)
+    # every source given gets a row: one that matched nothing is an unreadable row
+    jobs += [Job("log", _hash("unmatched", p.source), p.source, (),
+                 extra={"unmatched": p.reason}) for p in problems]
     fingerprint = options.fingerprint()
     store = _Store(out, fingerprint, resume=resume, overwrite=overwrite, dry=True)
     client, own = _client(scheduler) if scheduler is not None else (None, False)
@@ -942,8 +1022,6 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
             client.close()
         raise
     bar = _Progress(len(jobs), sum(store.done(j.key) for j in jobs), progress)
-    for problem in problems:
-        bar.note(problem)
     try:
         if client is None:
             n = workers if workers is not None else _cores()
@@ -970,23 +1048,27 @@ def _client(scheduler):
     try:
         from distributed import Client
     except ImportError:
-        raise ValueError("fit_many: a Dask scheduler needs dask.distributed: "
-                         "pip install 'governor[cluster]'") from None
+        raise OptionError("a Dask scheduler needs dask.distributed: "
+                          "pip install 'governor[cluster]'") from None
     if isinstance(scheduler, Client):
         return scheduler, False
     if not isinstance(scheduler, str):
-        raise ValueError(f"fit_many: scheduler must be an address or a Client, not "
-                         f"{type(scheduler).__name__}")
+        raise OptionError(f"{{scheduler}} must be an address or a Client, not "
+                          f"{type(scheduler).__name__}")
     try:
         return Client(scheduler, timeout="10s"), True
     except (OSError, TimeoutError) as exc:
-        raise ValueError(f"fit_many: cannot reach the Dask scheduler at {scheduler}: "
-                         f"{exc}") from None
+        raise OptionError("cannot reach the Dask scheduler at "
+                          + _lit(f"{scheduler}: {exc}")) from None
 
 
-def summarise(table: pd.DataFrame) -> str:
+def summarise(table: pd.DataFrame, units: str = "metric") -> str:
     """A short text summary of a results table: counts by status, the fits, and each
-    failure with its reason."""
+    failure with its reason. Critical speed is shown as a pace, per km (``units="metric"``)
+    or per mile (``"imperial"``), with its error in seconds; the table keeps m/s."""
+    from governor.units import format_pace, pace_unit, unit_metres
+
+    per = pace_unit(units)
     lines = []
     logs = table[table["level"] == "log"]
     counts = logs["status"].value_counts()
@@ -994,7 +1076,7 @@ def summarise(table: pd.DataFrame) -> str:
         f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s, 0)))
     ok = table[table["status"] == "ok"]
     if not ok.empty:
-        heads = {"critical_speed_mps": "CS [m/s]", "d_prime_m": "D' [m]",
+        heads = {"critical_speed_mps": f"CS pace [/{per}]", "d_prime_m": "D' [m]",
                  "reserve_margin": "margin", "heart_rate_at_cs_fraction": "HR at CS [of reserve]",
                  "heart_rate_tau_rise_s": "HR rise [s]"}
         cols = [c for c in heads if ok[c].notna().any()]
@@ -1005,8 +1087,14 @@ def summarise(table: pd.DataFrame) -> str:
             "best (AIC)": ok["best_model"],
         })
         for c in cols:
-            view[heads[c]] = [("" if math.isnan(v) else f"{v:.3g} ± {e:.2g}")
-                              for v, e in zip(ok[c], ok[f"{c}_stderr"], strict=True)]
+            values = zip(ok[c], ok[f"{c}_stderr"], strict=True)
+            if c == "critical_speed_mps":  # pace, its error by the delta method: d/v² · dv
+                view[heads[c]] = [("" if math.isnan(v) else
+                                   f"{format_pace(v, per).split()[0]} ± "
+                                   f"{unit_metres(per) * e / v**2:.0f} s") for v, e in values]
+            else:
+                view[heads[c]] = [("" if math.isnan(v) else f"{v:.3g} ± {e:.2g}")
+                                  for v, e in values]
         lines.append(view.to_string(index=False))
     bad = table[~table["status"].isin(["ok"])]
     for _, row in bad.iterrows():

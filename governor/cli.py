@@ -1,10 +1,11 @@
 """The ``governor`` command: ``governor demo``, ``governor simulate``, ``governor fit``,
-``governor info FILE``.
+``governor predict``, ``governor info FILE``.
 
 A thin edge over the library: each subcommand parses its arguments, builds the library's
-configuration objects and calls :func:`governor.simulate`, :func:`governor.fit_many` or
-:func:`governor.io.info.main`. Invalid input is an argparse error or a one-line
-``error: ...`` on stderr, exit code 2.
+configuration objects and calls :func:`governor.simulate`, :func:`governor.fit_many`,
+:func:`governor.predict` or :func:`governor.io.info.main`. Invalid input is an argparse
+error or one line ``governor COMMAND: error: ...`` on stderr that names the flag at fault,
+exit code 2. Only what a command uses is imported, so ``governor --help`` starts at once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
+
+import numpy as np
 
 import governor as gv
 from governor.params import NAMED_SETS
@@ -35,6 +38,34 @@ DEMO_CONDITIONS = (
 )
 
 
+#: The flag of each keyword a library error may name (scenario fields, fit_many options).
+FLAGS = {
+    "temperature_c": "--temperature", "relative_humidity": "--humidity",
+    "solar_w_m2": "--sun", "heat_acclimatisation_days": "--heat-days",
+    "afferent_gain": "--afferent-gain", "experience": "--experience",
+    "distance_m": "--race", "duration_s": "--time-trial", "speed_mps": "--tte",
+    **{ch.name: ch.flag for ch in CHANNELS if ch.flag is not None},
+}
+#: fit_many's options as ``governor fit`` spells them (see governor.batch.OptionError).
+FIT_FLAGS = {"out": "--out", "resume": "--resume", "overwrite": "--overwrite",
+             "effort": "--effort", "workers": "--workers", "scheduler": "--scheduler",
+             "vary": "--vary"}
+
+
+def _in_flags(message: str) -> str:
+    """A library message with each keyword it names (``temperature_c``) called by its flag
+    (``--temperature``)."""
+    owner = r"(?:\b(?:Environment|Feedback|Modifiers|Race|TimeTrial|TimeToExhaustion)[.:] ?)?"
+    return re.sub(owner + r"\b(" + "|".join(map(re.escape, FLAGS)) + r")\b( ?= ?)?",
+                  lambda m: FLAGS[m.group(1)] + (" " if m.group(2) else ""), message)
+
+
+def _fail(command: str, message: str, code: int = 2) -> int:
+    """One line ``governor COMMAND: error: MESSAGE`` on stderr; return ``code``."""
+    print(f"governor {command}: error: {message}", file=sys.stderr)
+    return code
+
+
 # ------------------------------------------------------------------------------ formatting
 def _clock(seconds: float, hours: bool = True) -> str:
     """``h:mm:ss`` (or ``m:ss`` with ``hours=False``) of a duration [s]."""
@@ -44,14 +75,48 @@ def _clock(seconds: float, hours: bool = True) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def _format_value(key: str, value: object) -> str:
-    if not isinstance(value, float):
-        return str(value)
-    if key.endswith("_s"):
-        return f"{value:.1f}  ({_clock(value, hours=value >= 3600 or key == 'finish_time_s')})"
-    if key.endswith("_fraction"):
-        return f"{value:.3f}"
-    return f"{value:.2f}"
+def _whole_splits(sim, per: str = "km") -> tuple[float, float, float] | None:
+    """The first, last and mean whole ``per`` (km or mile) of a run [s each], or None when
+    it covered under two."""
+    from governor.units import unit_metres
+
+    unit = unit_metres(per)
+    if sim.distance_m < 2.0 * unit:
+        return None
+    splits = sim.split_times_s(unit)
+    marks = np.asarray(splits.index, dtype=float) / unit
+    full = splits[np.isclose(marks, np.round(marks))]
+    return float(full.iloc[0]), float(full.iloc[-1]), float(full.mean())
+
+
+def _runner_summary(sim, per: str = "km") -> list[tuple[str, str]]:
+    """A simulation's summary as a runner reads it: times as h:mm:ss, pace per ``per``
+    ("km" or "mile"), the reserve in metres of D' and as a share, with the SI value in
+    brackets where a scientist wants it."""
+    from governor.units import format_pace, unit_metres
+
+    s = sim.summary()
+    unit = unit_metres(per)
+    rows = [("protocol", s["protocol"]), ("status", s["status"]),
+            ("finish" if s["protocol"] == "Race" else "time",
+             f"{_clock(s['finish_time_s'])}  ({s['finish_time_s']:.1f} s)"),
+            ("distance", f"{s['distance_m'] / unit:.2f} {'km' if per == 'km' else 'miles'}  "
+                         f"({s['distance_m']:.0f} m)"),
+            ("mean pace", f"{format_pace(s['mean_speed_mps'], per)}  "
+                          f"({s['mean_speed_mps']:.2f} m/s)")]
+    splits = _whole_splits(sim, per)
+    if splits is not None:
+        first, last, mean = splits
+        rows += [(f"first {per}", _clock(first, hours=False)),
+                 (f"last {per}", _clock(last, hours=False)),
+                 ("end spurt", f"{100.0 * (mean / last - 1.0):+.1f} % (last {per} against "
+                               f"the mean {per}; negative: slower)")]
+    rows += [("peak core temp", f"{s['peak_core_temp_c']:.2f} °C"),
+             ("final effort", f"{s['final_rpe']:.1f} of 10 (CR10 perceived exertion)"),
+             ("reserve left", f"{s['reserve_left_m']:.0f} m of D' "
+                              f"({100.0 * s['reserve_left_fraction']:.0f} %)"),
+             ("peak heart rate", f"{s['peak_heart_rate_bpm']:.0f} bpm")]
+    return rows
 
 
 def _describe_feedback(feedback: gv.Feedback) -> str:
@@ -95,13 +160,14 @@ def _feedback_from(args: argparse.Namespace) -> gv.Feedback:
 # ------------------------------------------------------------------------------ demo
 def _demo(args: argparse.Namespace) -> int:
     protocol = gv.Race(args.distance)
+    per = "mile" if args.miles else "km"
     print(f"governor demo: a {args.distance:g} m race for each parameter set in three conditions")
     print("  truthful  20 °C, told the truth")
     print("  hot       32 °C, told the truth")
     print("  deceived  32 °C, told 26 °C and shown a core temperature 0.3 °C low")
     print()
-    header = (f"{'set':<13}{'condition':<10}{'finish':>9}{'first km':>10}{'last km':>9}"
-              f"{'end spurt %':>13}{'peak core °C':>14}")
+    header = (f"{'set':<13}{'condition':<10}{'finish':>9}{'first ' + per:>12}"
+              f"{'last ' + per:>11}{'end spurt %':>13}{'peak core °C':>14}")
     print(header)
     print("-" * len(header))
     runs = []
@@ -110,22 +176,26 @@ def _demo(args: argparse.Namespace) -> int:
             sim = gv.simulate(params, protocol, environment=environment, feedback=feedback)
             runs.append((set_name, cond_name, sim))
             s = sim.summary()
-            first = _clock(s["first_km_s"], hours=False) if "first_km_s" in s else "-"
-            last = _clock(s["last_km_s"], hours=False) if "last_km_s" in s else "-"
-            spurt = f"{s['end_spurt_pct']:+.1f}" if "end_spurt_pct" in s else "-"
+            splits = _whole_splits(sim, per)
+            first, last, spurt = "-", "-", "-"
+            if splits is not None:
+                first, last = (_clock(t, hours=False) for t in splits[:2])
+                spurt = f"{100.0 * (splits[2] / splits[1] - 1.0):+.1f}"
             finish = _clock(s["finish_time_s"])
             if sim.status != "finished":
                 finish += f" ({sim.status})"
-            print(f"{set_name:<13}{cond_name:<10}{finish:>9}{first:>10}{last:>9}{spurt:>13}"
+            print(f"{set_name:<13}{cond_name:<10}{finish:>9}{first:>12}{last:>11}{spurt:>13}"
                   f"{s['peak_core_temp_c']:>14.2f}")
     print()
-    print("end spurt %: how much faster the last km is than the mean km (negative: slower)")
+    print(f"first and last {per}: the time each took, which is the pace per {per} there")
+    print(f"end spurt %: how much faster the last {per} is than the mean {per} "
+          "(negative: slower)")
     out = Path(args.out)
     try:
-        _demo_figure(runs, args.distance).savefig(out, dpi=110)
+        _demo_figure(runs, args.distance, "imperial" if args.miles else "metric").savefig(
+            out, dpi=110)
     except OSError as exc:
-        print(f"error: cannot write the figure {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        return _fail("demo", f"cannot write the figure {out}: {exc.strerror or exc}", code=1)
     print(f"figure: {out.resolve()}")
     if args.no_fit:
         return 0
@@ -162,8 +232,7 @@ def _demo_fit(args: argparse.Namespace) -> int:
         try:
             table = fit_many(folder, out=args.fits, overwrite=True, progress=not args.quiet)
         except (BatchError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+            return _fail("demo", str(exc), code=1)
         print(summarise(table))
         print(f"results: {Path(args.fits).resolve()} ({len(table)} rows)")
     finally:
@@ -172,33 +241,40 @@ def _demo_fit(args: argparse.Namespace) -> int:
     return 0 if table["status"].isin(["ok", "skipped"]).all() else 1
 
 
-def _demo_figure(runs, distance_m: float):
-    """Speed against distance, one panel per parameter set, one line per condition."""
+def _demo_figure(runs, distance_m: float, units: str = "metric"):
+    """Pace against distance (faster higher, m:ss per km, or per mile with
+    ``units="imperial"``; speed [m/s] on the right), one panel per parameter set, one line
+    per condition."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from governor.plot import set_pace_axis
+    from governor.units import pace_s, pace_unit, unit_metres
+
+    per = pace_unit(units)
+    unit_m = unit_metres(per)
     fig = Figure(figsize=(12, 4), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, len(PARAMETER_SETS), sharex=True)
     styles = {"truthful": ("tab:blue", "-"), "hot": ("tab:red", "-"),
               "deceived": ("tab:orange", "--")}
-    for ax, set_name in zip(axes, PARAMETER_SETS, strict=True):
+    for i, (ax, set_name) in enumerate(zip(axes, PARAMETER_SETS, strict=True)):
         for name, cond_name, sim in runs:
             if name != set_name:
                 continue
             tr = sim.trace
             color, style = styles[cond_name]
-            ax.plot(tr["distance_m"] / 1000.0, tr["speed_mps"], color=color, linestyle=style,
+            ax.plot(tr["distance_m"] / unit_m, pace_s(tr["speed_mps"].to_numpy(), per),
+                    color=color, linestyle=style,
                     label=f"{cond_name} ({_clock(sim.finish_time_s)})")
-        cruising = [sim.trace["speed_mps"][sim.trace["distance_m"] > 200.0].min()
-                    for name, _, sim in runs if name == set_name]
-        ax.set_ylim(bottom=0.9 * min(cruising))  # the start from rest is off the bottom
+        # framed on the running paces: the start from rest is off the bottom
+        speed = set_pace_axis(ax, units, label=f"pace [min/{per}]" if i == 0 else "")
+        speed.set_ylabel("speed [m/s]" if i == len(axes) - 1 else "")
         ax.set_title(set_name)
-        ax.set_xlabel("distance [km]")
-        ax.set_xlim(0.0, distance_m / 1000.0)
+        ax.set_xlabel(f"distance [{per}]")
+        ax.set_xlim(0.0, distance_m / unit_m)
         ax.grid(alpha=0.3)
         ax.legend(fontsize="small")
-    axes[0].set_ylabel("speed [m/s]")
     fig.suptitle(f"{distance_m:g} m race: truthful 20 °C, hot 32 °C, "
                  "deceived (32 °C, told 26 °C, core shown 0.3 °C low)")
     return fig
@@ -227,17 +303,17 @@ def _simulate(args: argparse.Namespace) -> int:
           f"{_describe_feedback(feedback)}")
     if modifiers != gv.Modifiers():
         print(f"modifiers: {modifiers}")
-    summary = sim.summary()
-    width = max(len(k) for k in summary) + 2
-    for key, value in summary.items():
-        print(f"{key:<{width}}{_format_value(key, value)}")
+    rows = _runner_summary(sim, "mile" if args.miles else "km")
+    width = max(len(k) for k, _ in rows) + 2
+    for key, value in rows:
+        print(f"{key:<{width}}{value}")
     if args.out is not None:
         out = Path(args.out)
         try:
             sim.trace.to_csv(out)
         except OSError as exc:
-            print(f"error: cannot write the trace {out}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
+            return _fail("simulate", f"cannot write the trace {out}: {exc.strerror or exc}",
+                         code=1)
         print(f"trace: {out.resolve()} ({len(sim.trace)} rows)")
     return 0
 
@@ -247,7 +323,7 @@ SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls|ucx|ws|wss|inproc)://[^\s/]+(:\d+)?/?
 
 
 def _fit(args: argparse.Namespace) -> int:
-    from governor.batch import BatchError, fit_many, summarise
+    from governor.batch import BatchError, OptionError, fit_many, summarise
 
     out = Path(args.out)
     if out.suffix.lower() not in (".parquet", ".csv"):
@@ -272,17 +348,20 @@ def _fit(args: argparse.Namespace) -> int:
                          scheduler=args.scheduler, resume=args.resume,
                          overwrite=args.overwrite, group_by=group_by, effort=args.effort,
                          temperature_c=args.temperature, params=PARAMETER_SETS[args.set],
-                         exclude=args.exclude, progress=not args.quiet)
+                         vary=args.vary, exclude=args.exclude, progress=not args.quiet)
+    except OptionError as exc:
+        return _usage(exc.worded(FIT_FLAGS))
+    except ValueError as exc:  # a manifest that cannot be read
+        return _usage(str(exc))
     except BatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _fail("fit", str(exc), code=1)
     except KeyboardInterrupt:
         print(f"\ninterrupted: the logs that finished are kept in {out}.parts; run the same "
               "command with --resume to go on", file=sys.stderr)
         return 130
     failed = table[table["status"].isin(["unreadable", "fit failed"])]
     if not args.quiet:
-        print(summarise(table))
+        print(summarise(table, units="imperial" if args.miles else "metric"))
         print(f"results: {out.resolve()} ({len(table)} rows)")
     elif not failed.empty:
         print(f"{len(failed)} of {len(table)} fits failed; see {out}", file=sys.stderr)
@@ -290,8 +369,7 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _usage(message: str) -> int:
-    print(f"governor fit: error: {message}", file=sys.stderr)
-    return 2
+    return _fail("fit", message)
 
 
 # ------------------------------------------------------------------------------ info
@@ -303,8 +381,7 @@ def _info(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------------------ predict
 def _predict_fail(message: str) -> int:
-    print(f"governor predict: error: {message}", file=sys.stderr)
-    return 2
+    return _fail("predict", message)
 
 
 def _params_from_fits(path: str, athlete: str | None):
@@ -379,8 +456,7 @@ def _predict(args: argparse.Namespace) -> int:
             plan = pred.pacing_plan(units).drop(columns=["marker_m"])
             plan.to_csv(args.plan, index=False)
         except OSError as exc:
-            print(f"governor predict: error: cannot write {args.plan}: {exc}", file=sys.stderr)
-            return 1
+            return _fail("predict", f"cannot write {args.plan}: {exc}", code=1)
         print(f"plan written to {args.plan}")
     return 0
 
@@ -422,6 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="fit the logs in this folder instead of the bundled samples")
     demo.add_argument("--no-fit", action="store_true",
                       help="only the races: do not batch-fit the sample logs")
+    demo.add_argument("--miles", action="store_true",
+                      help="splits and pace by the mile (default: by the km)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_demo)
 
@@ -457,7 +535,10 @@ def build_parser() -> argparse.ArgumentParser:
                            "(default: %(default)g)")
     mind.add_argument("--experience", type=float, default=10.0, metavar="N",
                       help="previous maximal efforts of this length (default: %(default)g)")
-    sim.add_argument("--out", metavar="TRACE.csv", help="also write the trace as CSV")
+    sim.add_argument("--miles", action="store_true",
+                     help="pace per mile and splits by the mile (default: per km)")
+    sim.add_argument("--out", metavar="TRACE.csv",
+                     help="also write the trace (SI units, one row per step) as CSV")
     sim.set_defaults(handler=_simulate)
 
     fitp = sub.add_parser(
@@ -498,6 +579,11 @@ def build_parser() -> argparse.ArgumentParser:
     fitp.add_argument("--set", type=str.lower, choices=list(PARAMETER_SETS),
                       default="trained",
                       help="parameter set to start from and hold (default: %(default)s)")
+    fitp.add_argument("--vary", nargs="+", metavar="PARAM",
+                      help="the parameters to fit, by their names in governor.Params (e.g. "
+                           "critical_speed_mps d_prime_m); default: what each log informs")
+    fitp.add_argument("--miles", action="store_true",
+                      help="the table's critical speed as pace per mile (default: per km)")
     fitp.add_argument("--quiet", action="store_true",
                       help="no progress bar and no table; failures on stderr")
     fitp.set_defaults(handler=_fit)
@@ -557,9 +643,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     try:
         return args.handler(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except ValueError as exc:  # the library refused a value: say which flag gave it
+        return _fail(args.command, _in_flags(str(exc)))
     except BrokenPipeError:
         # the reader closed the pipe (``| head``): stop quietly, and keep Python from
         # complaining again when it flushes stdout at exit

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is made
+    import pandas as pd
 
 IDENTIFIABILITY = ("one_log", "maximal_log", "several_logs", "literature", "experiment")
 
@@ -64,6 +67,8 @@ def check_bounds(obj) -> None:
 def parameter_table(obj) -> pd.DataFrame:
     """The fields of the dataclass ``obj`` (declared with :func:`_p`) as a DataFrame: value,
     default, unit, bounds, meaning, source and identifiability class, indexed by name."""
+    import pandas as pd
+
     rows = []
     for f in fields(obj):
         m = f.metadata

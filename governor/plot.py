@@ -2,9 +2,24 @@
 
 Every function takes an existing Axes (``ax=None`` makes a new figure) and returns what it
 drew on, in the manner of lmfit's ``plot_fit``; none calls ``plt.show()`` and none holds model
-logic: the curves are the trace columns, only rescaled for the x-axis (distance in km, time in
-min). Each line carries a ``label`` naming what it shows, so a figure can be read (and tested)
-line by line.
+logic: the curves are the trace columns, only rescaled for display (distance in km or miles,
+time in min, speed as pace). Each line carries a ``label`` naming what it shows, so a figure
+can be read (and tested) line by line.
+
+Runner's units
+--------------
+A speed is shown as a runner reads it, as **pace**: every line of a speed (the runner's speed,
+a split, a critical or a fitted speed) has y data in seconds per km (or per mile with
+``units="imperial"``), the axis ticks read ``m:ss`` (min/km, min/mile) and the axis is
+**inverted, faster pace higher**, so the curve rises when the runner speeds up, as a speed
+curve does and as running apps draw pace. Speed [m/s] stays on a secondary axis on the right
+(``speed_axis=True``, the default where the right-hand side is free), converting pace and speed
+both ways, for whoever reads m/s. A pace is infinite at rest: the pace axis frames the
+running paces, not the first seconds' start from a standstill (those points run off the bottom
+of the axes; a standing runner's infinite pace is a gap in the line). The physics stays in SI:
+the conversion happens here, at display (:func:`governor.units.pace_s`).
+
+``units="metric"`` (the default) also shows distances in km; ``"imperial"`` in miles.
 
 Examples
 --------
@@ -13,19 +28,21 @@ Examples
 >>> sim = gv.simulate(gv.TRAINED, gv.Race(10000))
 >>> axes = plot.plot_race(sim)                       # doctest: +SKIP
 >>> axes[0].figure.savefig("race.png")               # doctest: +SKIP
+>>> ax = plot.plot_speed(sim, units="imperial")      # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, Locator
 
-from governor.units import format_duration
+from governor.units import format_duration, pace_s, pace_unit, unit_metres
 
 #: Axis labels, with units, of the trace columns most often plotted.
 COLUMN_LABELS = {
@@ -62,33 +79,60 @@ COLUMN_LABELS = {
     "evaporation_w": "evaporative heat loss [W]",
 }
 
-_X_AXES = {"distance": "distance [km]", "time": "time [min]"}
+_X_KINDS = ("distance", "time")
 
 
 def _check_x(x: str) -> None:
-    if x not in _X_AXES:
+    if x not in _X_KINDS:
         raise ValueError(f"x must be 'distance' or 'time', got {x!r}")
 
 
-def x_values(sim, x: str = "distance") -> np.ndarray:
-    """The x coordinate of every trace row: distance [km] or time [min].
+def x_label(x: str = "distance", units: str = "metric") -> str:
+    """Label of the x-axis :func:`x_values` gives: ``"distance [km]"`` (``"distance
+    [mile]"`` in imperial units) or ``"time [min]"``."""
+    _check_x(x)
+    return f"distance [{pace_unit(units)}]" if x == "distance" else "time [min]"
+
+
+def x_values(sim, x: str = "distance", units: str = "metric") -> np.ndarray:
+    """The x coordinate of every trace row: distance [km, or mile] or time [min].
 
     Parameters
     ----------
     sim
         A :class:`governor.Simulation`.
     x
-        ``"distance"`` (true distance covered, km) or ``"time"`` (elapsed time, min).
+        ``"distance"`` (true distance covered) or ``"time"`` (elapsed time, min).
+    units
+        ``"metric"``: distance in km; ``"imperial"``: in miles.
     """
     _check_x(x)
+    per = pace_unit(units)
     if x == "distance":
-        return sim.trace["distance_m"].to_numpy() / 1000.0
+        return sim.trace["distance_m"].to_numpy() / unit_metres(per)
     return sim.trace.index.to_numpy() / 60.0
 
 
-def column_label(column: str) -> str:
-    """Axis label with unit for a trace column (the column name when unknown)."""
-    return COLUMN_LABELS.get(column, column)
+def column_label(column: str, units: str | None = None) -> str:
+    """Axis label with unit for a trace column (the column name when unknown); with
+    ``units``, a speed column's label as the pace it is drawn as (``"pace [min/km]"``)."""
+    label = COLUMN_LABELS.get(column, column)
+    if units is not None and is_speed(column):
+        label = _as_pace_label(label, pace_unit(units))
+    return label
+
+
+def is_speed(column: str) -> bool:
+    """Whether a trace or day-table column is a speed [m/s] (its name ends in ``_mps``):
+    the columns drawn as pace."""
+    return column.endswith("_mps")
+
+
+def _as_pace_label(label: str, per: str) -> str:
+    # "effective critical speed [m/s]" -> "effective critical pace [min/km]"
+    name = label.split(" [")[0]
+    name = name.replace("speed", "pace") if "speed" in name else f"{name} as pace"
+    return f"{name} [min/{per}]"
 
 
 def _new_ax(ax: Axes | None, figsize=(7.0, 3.5)) -> Axes:
@@ -97,9 +141,110 @@ def _new_ax(ax: Axes | None, figsize=(7.0, 3.5)) -> Axes:
     return ax
 
 
-def _pace_min_per_km(speed):
-    # its own inverse: speed [m/s] <-> pace [min/km]
-    return 1000.0 / (60.0 * np.maximum(np.asarray(speed, dtype=float), 1e-3))
+# ---- the pace axis -------------------------------------------------------------------------
+#: The slowest pace the pace axis frames, as a speed [m/s]: slower points (a standstill, the
+#: first steps from rest) run off the bottom of the axes.
+SLOWEST_FRAMED_MPS = 1.0
+
+
+class PaceLocator(Locator):
+    """Ticks at round paces [s]: every 1, 2, 5, 10, 15, 20 or 30 s, or 1, 2, 5, 10, 15, 30
+    min, ..., the finest step that gives at most ``nbins`` intervals."""
+
+    STEPS_S = (1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600)
+
+    def __init__(self, nbins: int = 6):
+        self.nbins = nbins
+
+    def __call__(self):
+        return self.tick_values(*self.axis.get_view_interval())
+
+    def tick_values(self, vmin, vmax):
+        lo, hi = sorted((float(vmin), float(vmax)))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+            return np.array([])
+        span = hi - lo
+        step = next((s for s in self.STEPS_S if span / s <= self.nbins),
+                    3600.0 * math.ceil(span / 3600.0 / self.nbins))
+        first = math.ceil(lo / step) * step
+        return self.raise_if_exceeds(np.arange(first, hi + 1e-9 * step, step))
+
+
+def _format_mss(pace, _pos=None) -> str:
+    return format_duration(pace) if math.isfinite(pace) and pace >= 0 else ""
+
+
+def _reciprocal(k: float):
+    # pace [s per unit] <-> speed [m/s]: x -> k / x, its own inverse (k metres in a unit)
+    def f(x):
+        return k / np.maximum(np.asarray(x, dtype=float), 1e-9)
+    return f
+
+
+def speed_axis_of(ax: Axes):
+    """The secondary speed axis [m/s] :func:`set_pace_axis` put on ``ax`` (None if none)."""
+    return next((c for c in ax.child_axes if getattr(c, "_governor_speed_axis", False)),
+                None)
+
+
+def frame_pace(ax: Axes, units: str = "metric") -> None:
+    """Frame the paces of ``ax``'s lines, faster higher: from the fastest to the 98th
+    percentile (the slowest 2 %, a start from rest, run off the bottom), never slower than
+    :data:`SLOWEST_FRAMED_MPS`. Axes without lines are left to autoscale (inverted)."""
+    ax.yaxis.set_inverted(True)
+    ys = [np.asarray(line.get_ydata(), dtype=float).ravel() for line in ax.get_lines()]
+    ys = np.concatenate(ys) if ys else np.array([])
+    ys = ys[~np.isnan(ys) & (ys > 0)]
+    if not ys.size:
+        return
+    slowest = unit_metres(pace_unit(units)) / SLOWEST_FRAMED_MPS
+    ys = np.minimum(ys, 10.0 * slowest)            # a standstill (inf) is "very slow"
+    fast, slow = float(ys.min()), float(np.percentile(ys, 98.0))
+    slow = min(slow, slowest)
+    fast = min(fast, slow)
+    pad = max(0.1 * (slow - fast), 0.02 * slow)
+    ax.set_ylim(slow + pad, max(fast - pad, 0.5 * fast))
+
+
+def set_pace_axis(ax: Axes, units: str = "metric", *, speed_axis: bool = True,
+                  label: str | None = None, frame: bool = True):
+    """Dress the y-axis of an Axes whose lines are paces [s per km, or per mile]: m:ss
+    ticks at round paces, inverted (faster higher), a label, and a secondary speed axis.
+
+    Parameters
+    ----------
+    ax
+        The Axes; its y data must be paces in seconds per ``km`` (``units="metric"``) or per
+        ``mile`` (``"imperial"``), e.g. :func:`governor.units.pace_s` of the speeds.
+    units
+        ``"metric"`` (min/km) or ``"imperial"`` (min/mile).
+    speed_axis
+        Add a right-hand axis reading the same curves as speed [m/s] (once per Axes).
+    label
+        The y label (default ``"pace [min/km]"``).
+    frame
+        Frame the lines' paces (:func:`frame_pace`) rather than autoscale to them.
+
+    Returns
+    -------
+    matplotlib.axes.Axes or None
+        The secondary speed axis (a ``SecondaryAxis`` whose transform takes pace to speed,
+        ``functions[0]``, and back, ``functions[1]``), or None without one.
+    """
+    per = pace_unit(units)
+    ax.set_ylabel(f"pace [min/{per}]" if label is None else label)
+    ax.yaxis.set_major_locator(PaceLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(_format_mss))
+    ax.yaxis.set_inverted(True)
+    if frame:
+        frame_pace(ax, units)
+    sec = speed_axis_of(ax)
+    if speed_axis and sec is None:
+        to_speed = _reciprocal(unit_metres(per))
+        sec = ax.secondary_yaxis("right", functions=(to_speed, to_speed))
+        sec._governor_speed_axis = True
+        sec.set_ylabel("speed [m/s]")
+    return sec
 
 
 def _title(sim) -> str:
@@ -119,61 +264,53 @@ def _differs(a: np.ndarray, b: np.ndarray) -> bool:
 
 # ----------------------------------------------------------------------------------------
 def plot_speed(sim, ax: Axes | None = None, label: str | None = None, *,
-               x: str = "distance", pace_axis: bool = True, **line_kw) -> Axes:
-    """Running speed through an effort.
+               x: str = "distance", units: str = "metric", speed_axis: bool = True,
+               **line_kw) -> Axes:
+    """The runner's speed through an effort, as pace (faster higher).
 
     Parameters
     ----------
     sim
         A :class:`governor.Simulation`.
     ax
-        Axes to draw on; ``None`` makes a new figure.
+        Axes to draw on; ``None`` makes a new figure. Several runs drawn on one Axes share
+        its pace axis (framed on all of them) and its one speed axis.
     label
-        Legend label of the line (default ``"speed"``).
+        Legend label of the line (default ``"speed"``, the trace column it shows).
     x
-        ``"distance"`` [km] or ``"time"`` [min] on the x-axis.
-    pace_axis
-        Add a right-hand axis reading the same curve as pace [min:s per km].
+        ``"distance"`` or ``"time"`` [min] on the x-axis.
+    units
+        ``"metric"``: pace in min/km, distance in km; ``"imperial"``: min/mile and miles.
+    speed_axis
+        Add a right-hand axis reading the same curve as speed [m/s].
     **line_kw
         Passed to :meth:`matplotlib.axes.Axes.plot` (``color``, ``lw``, ...).
 
     Returns
     -------
     matplotlib.axes.Axes
-        The Axes holding one line: y = ``trace["speed_mps"]`` [m/s].
+        The Axes holding one line: y = pace of ``trace["speed_mps"]`` [s per km, or mile]
+        (``1000 / speed``; inf at rest), on an inverted axis with m:ss ticks.
     """
     ax = _new_ax(ax)
-    ax.plot(x_values(sim, x), sim.trace["speed_mps"].to_numpy(),
+    per = pace_unit(units)
+    ax.plot(x_values(sim, x, units), pace_s(sim.trace["speed_mps"].to_numpy(), per),
             label="speed" if label is None else label, **line_kw)
-    ax.set_xlabel(_X_AXES[x])
-    ax.set_ylabel(column_label("speed_mps"))
-    if pace_axis:
-        # pace is infinite at rest: frame the running speeds, not the first seconds' start
-        # from a standstill (those points run off the bottom of the axes)
-        ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float)
-                             for line in ax.get_lines()])
-        ys = ys[np.isfinite(ys)]
-        if ys.size:
-            lo, hi = np.percentile(ys, [2.0, 100.0])
-            pad = 0.1 * max(hi - lo, 0.2)
-            ax.set_ylim(max(lo - pad, 0.5), hi + pad)
-    if pace_axis and not any(getattr(c, "_governor_pace", False) for c in ax.child_axes):
-        sec = ax.secondary_yaxis("right", functions=(_pace_min_per_km, _pace_min_per_km))
-        sec._governor_pace = True
-        sec.set_ylabel("pace [min:s/km]")
-        sec.yaxis.set_major_formatter(
-            FuncFormatter(lambda p, _: format_duration(60.0 * p) if np.isfinite(p) else ""))
+    ax.set_xlabel(x_label(x, units))
+    set_pace_axis(ax, units, speed_axis=speed_axis)
     return ax
 
 
-def plot_race(sim, axes: Sequence[Axes] | None = None, *, x: str = "distance") -> np.ndarray:
+def plot_race(sim, axes: Sequence[Axes] | None = None, *, x: str = "distance",
+              units: str = "metric") -> np.ndarray:
     """The whole effort in six panels sharing the x-axis.
 
-    From top to bottom: speed [m/s] (with pace [min:s/km] on the right); recruitment [0-1]
-    with the reserve's ceiling R_max; the reserve D' [m] with the safety reserve the governor
-    holds (and the believed reserve when it differs); core and skin temperature [°C] with the
-    core limit (and the displayed core when it differs); perceived exertion [CR10] with the
-    RPE template; the hazard score [CR10] (RPE x believed fraction remaining).
+    From top to bottom: pace [min:s per km] (faster higher, with speed [m/s] on the right);
+    recruitment [0-1] with the reserve's ceiling R_max; the reserve D' [m] with the safety
+    reserve the governor holds (and the believed reserve when it differs); core and skin
+    temperature [°C] with the core limit (and the displayed core when it differs); perceived
+    exertion [CR10] with the RPE template; the hazard score [CR10] (RPE x believed fraction
+    remaining).
 
     Parameters
     ----------
@@ -182,25 +319,29 @@ def plot_race(sim, axes: Sequence[Axes] | None = None, *, x: str = "distance") -
     axes
         Six Axes to draw on, top to bottom; ``None`` makes a new figure.
     x
-        ``"distance"`` [km] or ``"time"`` [min] on the shared x-axis.
+        ``"distance"`` or ``"time"`` [min] on the shared x-axis.
+    units
+        ``"metric"`` (min/km, km) or ``"imperial"`` (min/mile, miles).
 
     Returns
     -------
     numpy.ndarray
         The six Axes. Every line carries a label naming the trace column it shows (e.g.
-        ``"recruitment ceiling"``); horizontal reference lines are labelled too.
+        ``"speed"``, drawn as pace as in :func:`plot_speed`, ``"recruitment ceiling"``);
+        horizontal reference lines are labelled too.
     """
     _check_x(x)
+    pace_unit(units)
     if axes is None:
         fig, axes = plt.subplots(6, 1, figsize=(8.0, 12.0), sharex=True, layout="constrained")
     axes = np.asarray(axes, dtype=object).ravel()
     if axes.size != 6:
         raise ValueError(f"plot_race draws six panels; got {axes.size} axes")
     tr = sim.trace
-    xs = x_values(sim, x)
+    xs = x_values(sim, x, units)
 
     ax_v, ax_r, ax_d, ax_t, ax_p, ax_h = axes
-    plot_speed(sim, ax=ax_v, x=x, color="C0")
+    plot_speed(sim, ax=ax_v, x=x, units=units, color="C0")
     ax_v.set_title(_title(sim))
 
     ax_r.plot(xs, tr["recruitment"].to_numpy(), color="C0", label="recruitment")
@@ -237,7 +378,7 @@ def plot_race(sim, axes: Sequence[Axes] | None = None, *, x: str = "distance") -
     ax_h.plot(xs, tr["hazard_score"].to_numpy(), color="C4", label="hazard score")
     ax_h.set_ylabel(column_label("hazard_score"))
     ax_h.set_ylim(bottom=0.0)
-    ax_h.set_xlabel(_X_AXES[x])
+    ax_h.set_xlabel(x_label(x, units))
 
     for ax in axes:
         ax.grid(True, alpha=0.3)
@@ -249,8 +390,9 @@ def plot_race(sim, axes: Sequence[Axes] | None = None, *, x: str = "distance") -
 
 
 def plot_splits(sims: Mapping[str, object], ax: Axes | None = None, *,
-                every_m: float = 1000.0) -> Axes:
-    """Split times of several runs, one line with markers per run.
+                every_m: float | None = None, units: str = "metric",
+                speed_axis: bool = True) -> Axes:
+    """The pace of each split of several runs, one line with markers per run.
 
     Parameters
     ----------
@@ -259,48 +401,64 @@ def plot_splits(sims: Mapping[str, object], ax: Axes | None = None, *,
     ax
         Axes to draw on; ``None`` makes a new figure.
     every_m
-        Split length [m]. A last, partial split is shown as the time it would have taken
-        over a full split (its pace), so it is comparable with the others.
+        Split length [m]; default one km (one mile in imperial units). A last, partial
+        split is shown by its pace too, so it is comparable with the others.
+    units
+        ``"metric"`` (min/km, km) or ``"imperial"`` (min/mile, miles).
+    speed_axis
+        Add a right-hand axis reading each split's mean speed [m/s].
 
     Returns
     -------
     matplotlib.axes.Axes
-        One line per run: x = split end [km], y = split time [s] (m:ss on the axis).
+        One line per run: x = split end [km, or mile], y = the split's pace [s per km, or
+        mile] (its time for 1 km splits; m:ss on the inverted axis, faster higher).
     """
+    per = pace_unit(units)
+    unit_m = unit_metres(per)
+    every_m = unit_m if every_m is None else float(every_m)
     ax = _new_ax(ax)
     for name, sim in sims.items():
         splits = sim.split_times_s(every_m)
         ends = splits.index.to_numpy(dtype=float)
         lengths = np.diff(np.concatenate([[0.0], ends]))
-        per_split = splits.to_numpy() * every_m / lengths
-        ax.plot(ends / 1000.0, per_split, marker="o", label=str(name))
-    ax.set_xlabel("split end [km]")
-    ax.set_ylabel(f"time per {every_m:g} m [m:ss]")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda s, _: format_duration(s)))
+        pace = splits.to_numpy() * unit_m / lengths
+        ax.plot(ends / unit_m, pace, marker="o", label=str(name))
+    ax.set_xlabel(f"split end [{per}]")
+    length = per if every_m == unit_m else f"{every_m:g} m"
+    set_pace_axis(ax, units, speed_axis=speed_axis,
+                  label=f"pace of each {length} [min/{per}]")
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, fontsize="small")
     return ax
 
 
 def plot_compare(sims: Mapping[str, object], column: str, ax: Axes | None = None, *,
-                 x: str = "distance") -> Axes:
-    """One trace column of several runs on one Axes.
+                 x: str = "distance", units: str = "metric",
+                 speed_axis: bool = True) -> Axes:
+    """One trace column of several runs on one Axes; a speed as pace.
 
     Parameters
     ----------
     sims
         ``{label: Simulation}``; each run is drawn with its label.
     column
-        A trace column, e.g. ``"speed_mps"``, ``"core_temp_c"``, ``"rpe"``.
+        A trace column, e.g. ``"speed_mps"``, ``"core_temp_c"``, ``"rpe"``. A speed (a
+        column ending in ``_mps``) is drawn as pace, faster higher (see the module notes).
     ax
         Axes to draw on; ``None`` makes a new figure.
     x
-        ``"distance"`` [km] or ``"time"`` [min] on the x-axis.
+        ``"distance"`` or ``"time"`` [min] on the x-axis.
+    units
+        ``"metric"`` (min/km, km) or ``"imperial"`` (min/mile, miles).
+    speed_axis
+        For a speed: add a right-hand axis reading it in m/s.
 
     Returns
     -------
     matplotlib.axes.Axes
-        One line per run: y = ``trace[column]`` in the column's unit.
+        One line per run: y = ``trace[column]`` in the column's unit, or for a speed its
+        pace [s per km, or mile] (``1000 / trace[column]``).
 
     Raises
     ------
@@ -308,13 +466,19 @@ def plot_compare(sims: Mapping[str, object], column: str, ax: Axes | None = None
         If a run's trace has no such column.
     """
     _check_x(x)
+    per = pace_unit(units)
     ax = _new_ax(ax)
+    speed = is_speed(column)
     for name, sim in sims.items():
         if column not in sim.trace.columns:
             raise KeyError(f"trace has no column {column!r}")
-        ax.plot(x_values(sim, x), sim.trace[column].to_numpy(), label=str(name))
-    ax.set_xlabel(_X_AXES[x])
-    ax.set_ylabel(column_label(column))
+        y = sim.trace[column].to_numpy()
+        ax.plot(x_values(sim, x, units), pace_s(y, per) if speed else y, label=str(name))
+    ax.set_xlabel(x_label(x, units))
+    if speed:
+        set_pace_axis(ax, units, speed_axis=speed_axis, label=column_label(column, units))
+    else:
+        ax.set_ylabel(column_label(column))
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, fontsize="small")
     return ax
@@ -326,16 +490,6 @@ def plot_compare(sims: Mapping[str, object], column: str, ax: Axes | None = None
 
 def _verdict(result) -> str:
     return "pass" if result.passed else "FAIL"
-
-
-def _frame_speeds(ax: Axes) -> None:
-    # frame the running speeds, not the first seconds' start from a standstill
-    ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()])
-    ys = ys[np.isfinite(ys)]
-    if ys.size:
-        lo, hi = np.percentile(ys, [2.0, 100.0])
-        pad = 0.1 * max(hi - lo, 0.2)
-        ax.set_ylim(max(lo - pad, 0.5), hi + pad)
 
 
 def _bar_labels(ax: Axes, bars, fmt: str = "{:.1f}") -> None:
@@ -391,15 +545,16 @@ def plot_castle(result, ax: Axes | None = None) -> Axes:
         legend_loc="upper center", xlabel="condition")
 
 
-def plot_stone(result, ax: Axes | None = None) -> Axes:
-    """T2 (Stone et al. 2012/2017): speed through the race alone and behind pacers believed
+def plot_stone(result, ax: Axes | None = None, *, units: str = "metric") -> Axes:
+    """T2 (Stone et al. 2012/2017): pace through the race alone and behind pacers believed
     to be the runner's best, actually 2 % and 5 % faster.
 
     Returns
     -------
     matplotlib.axes.Axes
-        One speed line per run, labelled with its time change (and the +5 % runner's largest
-        gap behind the pacer); published changes in the title.
+        One pace line per run (as :func:`plot_speed`; speed [m/s] on the right), labelled
+        with its time change (and the +5 % runner's largest gap behind the pacer); published
+        changes in the title.
     """
     ax = _new_ax(ax, figsize=(6.0, 3.8))
     sims = result.simulations
@@ -410,8 +565,7 @@ def plot_stone(result, ax: Axes | None = None) -> Axes:
         label = name if name == "baseline" else f"{name}: time {100 * change:+.1f} %"
         if name == "pacer +5 %":
             label += f", falls {result.values['pacer5_max_gap_m']:.0f} m behind"
-        plot_speed(sim, ax=ax, label=label, color=colors.get(name), pace_axis=False)
-    _frame_speeds(ax)
+        plot_speed(sim, ax=ax, label=label, color=colors.get(name), units=units)
     ax.set_title(f"T2 Stone 2012/2017: pacers +2 % and +5 % ({_verdict(result)})\n"
                  "published: +2 % → time −1 to −2 %; +5 % → no gain", fontsize="medium")
     ax.legend(frameon=False, fontsize="small", loc="lower center")
@@ -589,7 +743,7 @@ def _label_study(ax: Axes, xlabel: str, ylabel: str, title: str) -> Axes:
     return ax
 
 
-def plot_marcora(result, ax: Axes | None = None) -> Axes:
+def plot_marcora(result, ax: Axes | None = None, *, units: str = "metric") -> Axes:
     """T8, Marcora & Staiano 2010: the speed the reserve's ceiling allows and the imposed
     demand over a time to exhaustion, governed (stopped by decision) and with the governor
     off (Morton's hyperbola), with the published margin left at exhaustion.
@@ -597,21 +751,24 @@ def plot_marcora(result, ax: Axes | None = None) -> Axes:
     Returns
     -------
     matplotlib.axes.Axes
-        x: time [min]; y: flat-equivalent speed [m/s].
+        x: time [min]; y: flat-equivalent pace [s per km, or mile] (faster higher; speed
+        [m/s] on the right).
     """
+    per = pace_unit(units)
     ax = _new_ax(ax, figsize=(6.0, 3.8))
     for i, (name, sim) in enumerate(result.simulations.items()):
         t = sim.time_s / 60.0
         ceiling = sim.column("recruitment_ceiling") * sim.params.v_max_mps
-        ax.plot(t, ceiling, color=f"C{i}", label=f"ceiling, {name} ({sim.status})")
+        ax.plot(t, pace_s(ceiling, per), color=f"C{i}", label=f"ceiling, {name} ({sim.status})")
     sim = result.simulations["governed"]
     demand = sim.column("metabolic_speed_mps")
-    ax.plot(sim.time_s / 60.0, demand, color="k", lw=0.8, label="demand")
+    ax.plot(sim.time_s / 60.0, pace_s(demand, per), color="k", lw=0.8, label="demand")
     v_max = sim.params.v_max_mps
     published = demand[-1] + result.published_values["margin_left"] * (v_max - demand[-1])
-    ax.plot([sim.time_s[-1] / 60.0], [published], "s", color="0.5",
+    ax.plot([sim.time_s[-1] / 60.0], [pace_s(published, per)], "s", color="0.5",
             label="ceiling at exhaustion, published margin")
-    return _label_study(ax, "time [min]", "speed [m/s]",
+    set_pace_axis(ax, units, label=f"flat-equivalent pace [min/{per}]")
+    return _label_study(ax, "time [min]", ax.get_ylabel(),
                         f"T8 Marcora & Staiano 2010: exhaustion by decision ({_verdict(result)})")
 
 
@@ -637,89 +794,103 @@ def plot_albertus(result, ax: Axes | None = None) -> Axes:
                         f"T10 Albertus 2005: misplaced km markers ({_verdict(result)})")
 
 
-def plot_micklewright(result, ax: Axes | None = None) -> Axes:
-    """T9, Micklewright et al. 2010: the mean speed of each km for the blind, the false-speed
+def plot_micklewright(result, ax: Axes | None = None, *, units: str = "metric") -> Axes:
+    """T9, Micklewright et al. 2010: the pace of each km for the blind, the false-speed
     and the accurate second trial and the full-feedback third, the last quarter shaded.
 
     Returns
     -------
     matplotlib.axes.Axes
-        One line per trial (x: km; y: mean speed over that km [m/s]).
+        One line per trial (x: km of the trial; y: its pace [s per km, or mile], faster
+        higher; the km's mean speed [m/s] on the right).
     """
+    unit_m = unit_metres(pace_unit(units))
     ax = _new_ax(ax, figsize=(6.0, 3.8))
     for i, (name, sim) in enumerate(result.simulations.items()):
         splits = sim.split_times_s(1000.0)
-        ax.plot(splits.index / 1000.0, 1000.0 / splits.to_numpy(), "o-", ms=3, color=f"C{i}",
-                alpha=0.85,
+        ends = splits.index.to_numpy(dtype=float)
+        lengths = np.diff(np.concatenate([[0.0], ends]))
+        ax.plot(ends / 1000.0, splits.to_numpy() * unit_m / lengths, "o-", ms=3,
+                color=f"C{i}", alpha=0.85,
                 label=f"{name} ({format_duration(sim.finish_time_s)})")
     total_km = next(iter(result.simulations.values())).distance_m / 1000.0
     ax.axvspan(0.75 * total_km + 0.5, total_km + 0.5, color="0.92", zorder=0,
                label="last quarter")
-    return _label_study(ax, "km", "mean speed over the km [m/s]",
+    set_pace_axis(ax, units, label=f"pace of the km [min/{pace_unit(units)}]")
+    return _label_study(ax, "km", ax.get_ylabel(),
                         f"T9 Micklewright 2010: blind and false feedback ({_verdict(result)})")
 
 
-def plot_ely_2010(result, ax: Axes | None = None) -> Axes:
-    """T11, Ely et al. 2010: speed and core temperature through the 15-min time trials in
+def plot_ely_2010(result, ax: Axes | None = None, *, units: str = "metric") -> Axes:
+    """T11, Ely et al. 2010: pace and core temperature through the 15-min time trials in
     temperate and hot air (after the 30-min preload).
 
     Returns
     -------
     matplotlib.axes.Axes
-        Speed [m/s] against time [min] on the left axis, core temperature [degC] on a twin
-        axis (dashed).
+        Pace [s per km, or mile; faster higher] against time [min] on the left axis, core
+        temperature [degC] on a twin axis (dashed); no speed axis, the right is the core's.
     """
+    per = pace_unit(units)
     ax = _new_ax(ax, figsize=(6.0, 3.8))
     core_ax = ax.twinx()
     for i, (name, sim) in enumerate(result.simulations.items()):
         minutes = sim.time_s / 60.0
-        ax.plot(minutes, sim.column("speed_mps"), color=f"C{i}", lw=1.4,
+        ax.plot(minutes, pace_s(sim.column("speed_mps"), per), color=f"C{i}", lw=1.4,
                 label=f"{name} ({sim.distance_m / 1000:.2f} km)")
         core_ax.plot(minutes, sim.column("core_temp_c"), color=f"C{i}", ls="--", lw=1.0)
     core_ax.set_ylabel("core temperature [°C] (dashed)")
-    return _label_study(ax, "time in the trial [min]", "speed [m/s]",
+    set_pace_axis(ax, units, speed_axis=False)
+    return _label_study(ax, "time in the trial [min]", ax.get_ylabel(),
                         f"T11 Ely 2010: 15-min trial in 21 and 40 °C ({_verdict(result)})")
 
 
-def plot_levels(result, ax: Axes | None = None) -> Axes:
-    """T13, Levels et al. 2012: speed and skin temperature through the control and the
+def plot_levels(result, ax: Axes | None = None, *, units: str = "metric") -> Axes:
+    """T13, Levels et al. 2012: pace and skin temperature through the control and the
     radiant race, the heated stretch shaded.
 
     Returns
     -------
     matplotlib.axes.Axes
-        Speed [m/s] against distance [km] on the left axis, skin temperature [degC] on a
-        twin axis (dashed).
+        Pace [s per km, or mile; faster higher] against distance [km, or mile] on the left
+        axis, skin temperature [degC] on a twin axis (dashed); no speed axis, the right is
+        the skin's.
     """
+    per = pace_unit(units)
+    unit_m = unit_metres(per)
     ax = _new_ax(ax, figsize=(6.0, 3.8))
     skin_ax = ax.twinx()
     for i, (name, sim) in enumerate(result.simulations.items()):
-        km = sim.column("distance_m") / 1000.0
-        ax.plot(km, sim.column("speed_mps"), color=f"C{i}", lw=1.4,
+        d = sim.column("distance_m") / unit_m
+        ax.plot(d, pace_s(sim.column("speed_mps"), per), color=f"C{i}", lw=1.4,
                 label=f"{name} ({format_duration(sim.finish_time_s)})")
-        skin_ax.plot(km, sim.column("skin_temp_c"), color=f"C{i}", ls="--", lw=1.0)
-    total_km = result.simulations["control"].distance_m / 1000.0
-    ax.axvspan(0.2 * total_km, 0.8 * total_km, color="0.9", zorder=0,
+        skin_ax.plot(d, sim.column("skin_temp_c"), color=f"C{i}", ls="--", lw=1.0)
+    total = result.simulations["control"].distance_m / unit_m
+    ax.axvspan(0.2 * total, 0.8 * total, color="0.9", zorder=0,
                label="radiant load on")
     skin_ax.set_ylabel("skin temperature [°C] (dashed)")
-    return _label_study(ax, "distance [km]", "speed [m/s]",
+    set_pace_axis(ax, units, speed_axis=False)
+    return _label_study(ax, f"distance [{per}]", ax.get_ylabel(),
                         f"T13 Levels 2012: radiant heat on the skin ({_verdict(result)})")
 
 
-def plot_racinais(result, ax: Axes | None = None) -> Axes:
-    """T12, Racinais et al. 2015: speed through the cool trial and the hot trials after 0,
+def plot_racinais(result, ax: Axes | None = None, *, units: str = "metric") -> Axes:
+    """T12, Racinais et al. 2015: pace through the cool trial and the hot trials after 0,
     5 and 13 days of heat training.
 
     Returns
     -------
     matplotlib.axes.Axes
-        One line per trial (x: time [min]; y: speed [m/s]), its distance in the legend.
+        One line per trial (x: time [min]; y: pace [s per km, or mile], faster higher, speed
+        [m/s] on the right), its distance in the legend.
     """
+    per = pace_unit(units)
     ax = _new_ax(ax, figsize=(6.0, 3.8))
     for i, (name, sim) in enumerate(result.simulations.items()):
-        ax.plot(sim.time_s / 60.0, sim.column("speed_mps"), color=f"C{i}", lw=1.3,
-                label=f"{name} ({sim.distance_m / 1000:.2f} km)")
-    return _label_study(ax, "time [min]", "speed [m/s]",
+        ax.plot(sim.time_s / 60.0, pace_s(sim.column("speed_mps"), per), color=f"C{i}",
+                lw=1.3, label=f"{name} ({sim.distance_m / 1000:.2f} km)")
+    set_pace_axis(ax, units)
+    return _label_study(ax, "time [min]", ax.get_ylabel(),
                         f"T12 Racinais 2015: heat acclimatisation ({_verdict(result)})")
 
 
@@ -727,19 +898,28 @@ _STUDY_PLOTS = {"T1": plot_castle, "T2": plot_stone, "T3": plot_joseph, "T4": pl
                 "T5": plot_ely, "T6": plot_mauger, "T8": plot_marcora, "T9": plot_micklewright,
                 "T10": plot_albertus, "T11": plot_ely_2010,
                 "T12": plot_racinais, "T13": plot_levels}
+#: The study figures that show a speed (as pace): they take ``units``.
+_PACE_STUDIES = frozenset({"T2", "T8", "T9", "T11", "T12", "T13"})
 
 
-def plot_study(result, ax: Axes | None = None):
+def _study_kw(study_id: str, units: str) -> dict:
+    pace_unit(units)
+    return {"units": units} if study_id in _PACE_STUDIES else {}
+
+
+def plot_study(result, ax: Axes | None = None, *, units: str = "metric"):
     """The figure of any target from its :class:`governor.studies.StudyResult`;
-    returns the Axes (an array of them for T7)."""
+    returns the Axes (an array of them for T7). ``units`` (``"metric"`` or ``"imperial"``)
+    is the pace unit of the figures that show a speed (T2, T8, T9, T11, T12, T13)."""
     if result.id.startswith("T7"):
         return plot_record_races(result) if ax is None else plot_record_race(result, ax=ax)
     if result.id not in _STUDY_PLOTS:
         raise ValueError(f"no figure for study {result.id!r}")
-    return _STUDY_PLOTS[result.id](result, ax=ax)
+    return _STUDY_PLOTS[result.id](result, ax=ax, **_study_kw(result.id, units))
 
 
-def plot_false_feedback(results, axes: Sequence[Axes] | None = None) -> np.ndarray:
+def plot_false_feedback(results, axes: Sequence[Axes] | None = None, *,
+                        units: str = "metric") -> np.ndarray:
     """Four false-feedback studies in one figure: Castle 2012 (heat and a lie about it),
     Stone 2012 (pacers), Joseph 2008 (RPE against fraction completed) and Mauger 2009
     (unknown endpoint).
@@ -750,6 +930,8 @@ def plot_false_feedback(results, axes: Sequence[Axes] | None = None) -> np.ndarr
         StudyResults including T1, T2, T3 and T6 (a list, or ``{id: result}``).
     axes
         Four Axes; ``None`` makes a 2 x 2 figure.
+    units
+        ``"metric"`` or ``"imperial"``: the pace unit of Stone's pacers (T2).
 
     Returns
     -------
@@ -765,22 +947,25 @@ def plot_false_feedback(results, axes: Sequence[Axes] | None = None) -> np.ndarr
         fig.suptitle("Published false-feedback studies, simulated by the governor model")
     axes = np.asarray(axes, dtype=object).ravel()
     for key, ax in zip(("T1", "T2", "T3", "T6"), axes, strict=True):
-        _STUDY_PLOTS[key](by_id[key], ax=ax)
+        _STUDY_PLOTS[key](by_id[key], ax=ax, **_study_kw(key, units))
     return axes
 
 
-def plot_truth_vs_deception(deception, axes: Sequence[Axes] | None = None) -> np.ndarray:
-    """Truth against deception: speed, reserve and core temperature of the same runner told
+def plot_truth_vs_deception(deception, axes: Sequence[Axes] | None = None, *,
+                            units: str = "metric") -> np.ndarray:
+    """Truth against deception: pace, reserve and core temperature of the same runner told
     the truth and deceived on one channel (:func:`governor.studies.truth_vs_deception`).
 
     The reserve panel marks the lowest reserve each run reaches; the core panel draws the
     model's core-temperature limit (``Params.core_temp_limit_c``) and, where it differs, the
-    core temperature the deceived runner was shown.
+    core temperature the deceived runner was shown. The pace panel is :func:`plot_speed`'s
+    (faster higher, speed [m/s] on the right); ``units`` is ``"metric"`` (min/km, km) or
+    ``"imperial"`` (min/mile, miles).
 
     Returns
     -------
     numpy.ndarray
-        Three Axes (speed, reserve, core temperature), lines labelled ``"truth"`` and
+        Three Axes (pace, reserve, core temperature), lines labelled ``"truth"`` and
         ``"deceived"``.
     """
     truth, deceived = deception.truth, deception.deceived
@@ -793,13 +978,12 @@ def plot_truth_vs_deception(deception, axes: Sequence[Axes] | None = None) -> np
     ax_v, ax_d, ax_t = axes
     runs = (("truth", truth, "0.35"), ("deceived", deceived, "C1"))
     for label, sim, color in runs:
-        plot_speed(sim, ax=ax_v, label=label, x=x, color=color, pace_axis=False)
-    _frame_speeds(ax_v)
+        plot_speed(sim, ax=ax_v, label=label, x=x, units=units, color=color)
     ax_v.legend(frameon=False, fontsize="small")
     ax_v.set_xlabel("")
 
     for label, sim, color in runs:
-        xs = x_values(sim, x)
+        xs = x_values(sim, x, units)
         reserve = sim.trace["reserve_m"].to_numpy()
         ax_d.plot(xs, reserve, color=color, label=label)
         i = int(np.argmin(reserve))
@@ -812,16 +996,16 @@ def plot_truth_vs_deception(deception, axes: Sequence[Axes] | None = None) -> np
 
     limit = deception.core_temp_limit_c
     for label, sim, color in runs:
-        xs = x_values(sim, x)
+        xs = x_values(sim, x, units)
         ax_t.plot(xs, sim.trace["core_temp_c"].to_numpy(), color=color,
                   label=f"{label}: peak {sim.trace['core_temp_c'].max():.2f} °C")
     shown = deceived.trace["displayed_core_temp_c"].to_numpy()
     if _differs(shown, deceived.trace["core_temp_c"].to_numpy()):
-        ax_t.plot(x_values(deceived, x), shown, color="C1", ls=":",
+        ax_t.plot(x_values(deceived, x, units), shown, color="C1", ls=":",
                   label="deceived: core shown")
     ax_t.axhline(limit, color="k", lw=0.8, ls="--", label=f"core limit {limit:.1f} °C")
     ax_t.set_ylabel(column_label("core_temp_c"))
-    ax_t.set_xlabel(_X_AXES[x])
+    ax_t.set_xlabel(x_label(x, units))
     ax_t.legend(frameon=False, fontsize="small", loc="lower right")
     for ax in axes:
         ax.grid(True, alpha=0.3)
@@ -831,8 +1015,9 @@ def plot_truth_vs_deception(deception, axes: Sequence[Axes] | None = None) -> np
 
 
 __all__ = [
-    "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "column_label",
-    "format_duration", "COLUMN_LABELS",
+    "plot_race", "plot_speed", "plot_splits", "plot_compare", "x_values", "x_label",
+    "column_label", "is_speed", "format_duration", "COLUMN_LABELS",
+    "set_pace_axis", "frame_pace", "speed_axis_of", "PaceLocator", "SLOWEST_FRAMED_MPS",
     "plot_castle", "plot_stone", "plot_joseph", "plot_tucker", "plot_ely", "plot_mauger",
     "plot_marcora", "plot_micklewright", "plot_albertus", "plot_ely_2010", "plot_racinais",
     "plot_levels",
@@ -863,17 +1048,33 @@ BLOCK_COLUMN_LABELS = {
 }
 
 
+def _day_values(values: np.ndarray, column: str, per: str) -> np.ndarray:
+    # a day-table column as drawn: a speed as its pace
+    return pace_s(values, per) if is_speed(column) else values
+
+
+def _day_ylabel(ax: Axes, column: str, units: str) -> None:
+    label = BLOCK_COLUMN_LABELS.get(column, column)
+    if is_speed(column):
+        set_pace_axis(ax, units, label=_as_pace_label(label, pace_unit(units)))
+    else:
+        ax.set_ylabel(label)
+
+
 def _day_table(item):
     # a Block's day table, or a DataFrame by day (e.g. Block.what_if) as it is
     return item.days if hasattr(item, "days") else item
 
 
-def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
+def plot_block(block, axes: Sequence[Axes] | None = None, *,
+               units: str = "metric") -> np.ndarray:
     """A training block day by day, in four panels sharing the day axis.
 
     From top to bottom: each day's training load [AU] (bars; maximal efforts darker);
-    fitness and fatigue [AU]; the effective critical speed [m/s] the day starts with, beside
-    the usual one (of ``Params``: the habitual steady state); the perceived-effort offset
+    fitness and fatigue [AU]; the effective critical speed the day starts with, beside
+    the usual one (of ``Params``: the habitual steady state), as critical pace [min/km, or
+    min/mile with ``units="imperial"``; faster higher, speed [m/s] on the right, as in
+    :func:`plot_speed`]; the perceived-effort offset
     [CR10] (0 in the habitual state). Fitness, fatigue, critical speed and the offset are drawn
     at the start of each day and of the day after the block.
 
@@ -888,9 +1089,10 @@ def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
     -------
     numpy.ndarray
         The four Axes. Lines are labelled ``"fitness"``, ``"fatigue"``, ``"effective critical
-        speed"``, ``"usual critical speed"``, ``"perceived-effort offset"`` and
-        ``"habitual"``; the bars ``"training load"``.
+        speed"``, ``"usual critical speed"`` (both drawn as pace [s per km, or mile]),
+        ``"perceived-effort offset"`` and ``"habitual"``; the bars ``"training load"``.
     """
+    per = pace_unit(units)
     if axes is None:
         _, axes = plt.subplots(4, 1, figsize=(8.0, 8.0), sharex=True, layout="constrained")
     axes = np.asarray(axes, dtype=object).ravel()
@@ -912,11 +1114,11 @@ def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
     ax_g.plot(x, with_final("fitness_au"), color="C2", marker=".", label="fitness")
     ax_g.plot(x, with_final("fatigue_au"), color="C3", marker=".", label="fatigue")
     ax_g.set_ylabel("[AU]")
-    ax_cs.plot(x, with_final("effective_critical_speed_mps"), color="C0", marker=".",
-               label="effective critical speed")
-    ax_cs.axhline(block.params.critical_speed_mps, color="k", lw=0.8, ls="--",
+    ax_cs.plot(x, pace_s(with_final("effective_critical_speed_mps"), per), color="C0",
+               marker=".", label="effective critical speed")
+    ax_cs.axhline(pace_s(block.params.critical_speed_mps, per), color="k", lw=0.8, ls="--",
                   label="usual critical speed")
-    ax_cs.set_ylabel("critical speed [m/s]")
+    set_pace_axis(ax_cs, units, label=f"critical pace [min/{per}]")
     ax_p.plot(x, with_final("rpe_offset_cr10"), color="C4", marker=".",
               label="perceived-effort offset")
     ax_p.axhline(0.0, color="k", lw=0.8, ls="--", label="habitual")
@@ -928,8 +1130,8 @@ def plot_block(block, axes: Sequence[Axes] | None = None) -> np.ndarray:
     return axes
 
 
-def plot_block_days(blocks: Mapping[str, object], column: str, ax: Axes | None = None,
-                    **line_kw) -> Axes:
+def plot_block_days(blocks: Mapping[str, object], column: str, ax: Axes | None = None, *,
+                    units: str = "metric", **line_kw) -> Axes:
     """One column of several blocks' day tables against the day, one line per block.
 
     Parameters
@@ -938,23 +1140,29 @@ def plot_block_days(blocks: Mapping[str, object], column: str, ax: Axes | None =
         ``{label: Block}`` (its ``days`` table) or ``{label: DataFrame}`` indexed by day
         (e.g. :meth:`governor.block.Block.what_if`).
     column
-        A day-table column, e.g. ``"fatigue_au"``, ``"finish_time_s"``, ``"mean_rpe"``.
+        A day-table column, e.g. ``"fatigue_au"``, ``"finish_time_s"``, ``"mean_rpe"``. A
+        speed (``"mean_speed_mps"``, ``"effective_critical_speed_mps"``) is drawn as pace,
+        faster higher, speed [m/s] on the right (as :func:`plot_speed`).
     ax
         Axes to draw on; ``None`` makes a new figure.
+    units
+        ``"metric"`` (min/km) or ``"imperial"`` (min/mile): the pace of a speed column.
     **line_kw
         Passed to :meth:`matplotlib.axes.Axes.plot`.
 
     Returns
     -------
     matplotlib.axes.Axes
-        One line per block, labelled with its key: x = day, y = the column; days without a
-        value (rest days, for the session columns) are left out.
+        One line per block, labelled with its key: x = day, y = the column (a speed's pace
+        [s per km, or mile]); days without a value (rest days, for the session columns) are
+        left out.
 
     Raises
     ------
     KeyError
         If a table has no such column.
     """
+    per = pace_unit(units)
     ax = _new_ax(ax)
     line_kw.setdefault("marker", "o")
     for name, item in blocks.items():
@@ -962,16 +1170,17 @@ def plot_block_days(blocks: Mapping[str, object], column: str, ax: Axes | None =
         if column not in table.columns:
             raise KeyError(f"day table has no column {column!r}")
         values = table[column].astype(float).dropna()
-        ax.plot(values.index.to_numpy(), values.to_numpy(), label=str(name), **line_kw)
+        ax.plot(values.index.to_numpy(), _day_values(values.to_numpy(), column, per),
+                label=str(name), **line_kw)
     ax.set_xlabel("day")
-    ax.set_ylabel(BLOCK_COLUMN_LABELS.get(column, column))
+    _day_ylabel(ax, column, units)
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, fontsize="small")
     return ax
 
 
 def plot_trials(blocks: Mapping[str, object], column: str = "finish_time_s",
-                ax: Axes | None = None, **line_kw) -> Axes:
+                ax: Axes | None = None, *, units: str = "metric", **line_kw) -> Axes:
     """The maximal efforts of several blocks by trial number, one line per block.
 
     Parameters
@@ -980,9 +1189,12 @@ def plot_trials(blocks: Mapping[str, object], column: str = "finish_time_s",
         ``{label: Block}``; the maximal efforts of each (races, time trials, times to
         exhaustion) are its trials 1, 2, ...
     column
-        A day-table column, e.g. ``"finish_time_s"`` or ``"reserve_left_fraction"``.
+        A day-table column, e.g. ``"finish_time_s"`` or ``"reserve_left_fraction"``; a speed
+        (``"mean_speed_mps"``) is drawn as pace, as in :func:`plot_block_days`.
     ax
         Axes to draw on; ``None`` makes a new figure.
+    units
+        ``"metric"`` (min/km) or ``"imperial"`` (min/mile): the pace of a speed column.
     **line_kw
         Passed to :meth:`matplotlib.axes.Axes.plot`.
 
@@ -991,6 +1203,7 @@ def plot_trials(blocks: Mapping[str, object], column: str = "finish_time_s",
     matplotlib.axes.Axes
         One line per block, labelled with its key: x = trial number, y = the column.
     """
+    per = pace_unit(units)
     ax = _new_ax(ax)
     line_kw.setdefault("marker", "o")
     for name, block in blocks.items():
@@ -998,10 +1211,11 @@ def plot_trials(blocks: Mapping[str, object], column: str = "finish_time_s",
         if column not in days.columns:
             raise KeyError(f"day table has no column {column!r}")
         trials = days[days["maximal"].astype(bool)]
-        ax.plot(np.arange(1, len(trials) + 1), trials[column].to_numpy(dtype=float),
+        ax.plot(np.arange(1, len(trials) + 1),
+                _day_values(trials[column].to_numpy(dtype=float), column, per),
                 label=str(name), **line_kw)
     ax.set_xlabel("trial")
-    ax.set_ylabel(BLOCK_COLUMN_LABELS.get(column, column))
+    _day_ylabel(ax, column, units)
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.grid(True, alpha=0.3)
     ax.legend(frameon=False, fontsize="small")

@@ -555,8 +555,25 @@ class Prediction:
             "; ".join(parts)
 
     def plot(self, ax=None, units: str = "metric"):
-        """The plan by km (or mile) over the course's elevation; returns the Figure."""
+        """The plan by km (or mile) over the course's elevation.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; ``None`` makes a new figure.
+        units : {"metric", "imperial"}
+            The plan per km, pace in min/km, or per mile, pace in min/mile.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure drawn on. The plan is a step line (``StepPatch``) of each split's pace
+            [s per km, or mile], m:ss ticks on an inverted axis (faster higher, as in
+            :mod:`governor.plot`); the elevation, on a hilly course, on a twin axis.
+        """
         import matplotlib.pyplot as plt
+
+        from governor.plot import set_pace_axis
 
         per = _per(units)
         unit_m = METRES_PER_MILE if per == "mile" else 1000.0
@@ -566,11 +583,13 @@ class Prediction:
             fig = ax.figure
         plan = _plan(self.simulation, self.race_m, per)
         edges = np.concatenate([[0.0], plan["marker_m"].to_numpy()]) / unit_m
-        pace_min = plan["split_s"].to_numpy() / (np.diff(edges)) / 60.0
-        ax.stairs(pace_min, edges, color="C0", lw=2, label=f"planned pace (min/{per})")
-        ax.invert_yaxis()
+        pace = plan["split_s"].to_numpy() / np.diff(edges)
+        ax.stairs(pace, edges, baseline=None, color="C0", lw=2,
+                  label=f"planned pace (min/{per})")
         ax.set_xlabel(f"distance ({per})")
-        ax.set_ylabel(f"pace (min/{per})")
+        set_pace_axis(ax, units, speed_axis=False, label=f"pace (min/{per})", frame=False)
+        pad = 0.15 * np.ptp(pace) + 0.01 * pace.max()
+        ax.set_ylim(pace.max() + pad, pace.min() - pad)
         ax.set_title(f"{_race_label(self.race_m)}: {format_duration(self.finish_time_s)} "
                      f"({format_duration(self.interval_s[0])}-"
                      f"{format_duration(self.interval_s[1])})")
@@ -581,7 +600,7 @@ class Prediction:
             ax2.set_ylabel("elevation (m)")
             ax.set_zorder(ax2.get_zorder() + 1)
             ax.patch.set_visible(False)
-        ax.legend(loc="lower left")
+        ax.legend(loc="best")
         return fig
 
 

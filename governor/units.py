@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 __all__ = ["METRES_PER_MILE", "pace_s_per_km", "format_pace", "speed_from_pace_mps",
            "parse_duration_s",
            "format_duration"]
@@ -64,3 +66,34 @@ def parse_duration_s(text: str) -> float:
     for x in numbers:
         seconds = seconds * 60.0 + x
     return seconds
+
+
+# ---- arrays and unit systems, for figures ------------------------------------------------
+__all__ += ["UNIT_SYSTEMS", "pace_unit", "unit_metres", "pace_s"]
+
+#: The unit systems a runner reads pace in: the distance unit of each.
+UNIT_SYSTEMS = {"metric": "km", "imperial": "mile"}
+
+
+def pace_unit(units: str = "metric") -> str:
+    """The distance unit of a unit system: ``"km"`` (``"metric"``) or ``"mile"``
+    (``"imperial"``). Raises ValueError for any other name."""
+    if units not in UNIT_SYSTEMS:
+        raise ValueError(f"units must be 'metric' or 'imperial', not {units!r}")
+    return UNIT_SYSTEMS[units]
+
+
+def unit_metres(per: str = "km") -> float:
+    """Metres in one ``"km"`` or one ``"mile"``."""
+    return _UNIT_M[per]
+
+
+def pace_s(speed_mps, per: str = "km"):
+    """Pace [s per km, or per mile with ``per="mile"``] of speeds [m/s], element by element
+    (a number gives a number, an array an array): inf where the runner is not moving
+    (speed zero or below), NaN where the speed is NaN."""
+    v = np.asarray(speed_mps, dtype=float)
+    moving = v > 0
+    out = np.where(moving, _UNIT_M[per] / np.where(moving, v, 1.0), np.inf)
+    out = np.where(np.isnan(v), np.nan, out)
+    return float(out) if out.ndim == 0 else out

@@ -31,7 +31,7 @@ EXPECTED = {
     "governor-sample-race-10k.csv": ("ok", ""),
     "governor-sample-intervals-5x3min.csv": ("ok", ""),
     "corrupt.gpx": ("unreadable", "CorruptFileError"),
-    "notes.csv": ("unreadable", "UnrecognisedColumnsError"),
+    "notes.csv": ("skipped", "NotAnActivity"),
     "photo.fit": ("unreadable", "CorruptFileError"),
     "empty.tcx": ("unreadable", "EmptyFileError"),
     "ride.tcx": ("skipped", "NotARun"),
@@ -423,10 +423,57 @@ def test_cli_fit_nothing_to_fit_and_existing_output(tmp_path, capsys):
     assert "already exists" in capsys.readouterr().err
 
 
+def test_a_table_beside_the_logs_is_skipped_with_a_short_reason(mixed):
+    _, _, table = mixed
+    notes = table[table["file"].str.endswith("notes.csv")].iloc[0]
+    assert notes["status"] == "skipped" and notes["error_type"] == "NotAnActivity"
+    assert notes["error"].startswith("not an activity log: none of its columns (name, age)")
+    assert len(notes["error"]) < 150
+
+
+def test_every_path_given_gets_a_row(tmp_path, capsys):
+    missing, empty = tmp_path / "no-such-run.gpx", tmp_path / "empty-folder"
+    empty.mkdir()
+    out = tmp_path / "r.csv"
+    code = main(["fit", str(INTERVALS), str(missing), str(tmp_path / "none*.fit"), str(empty),
+                 "--out", str(out), "--workers", "0", "--quiet"])
+    assert code == 1, "a path that is not there is a failure"
+    table = batch.read_results(out)
+    rows = {Path(f).name: r for f, (_, r) in zip(table["file"], table.iterrows(), strict=True)}
+    assert set(rows) == {INTERVALS.name, missing.name, "none*.fit", empty.name}
+    assert rows[INTERVALS.name]["status"] == "ok"
+    for name, reason in ((missing.name, "no such file or folder"),
+                         ("none*.fit", "the pattern matches no file"),
+                         (empty.name, "no activity files")):
+        assert rows[name]["status"] == "unreadable" and rows[name]["error_type"] == "NotFound"
+        assert rows[name]["error"].startswith(reason)
+    assert "governor:" not in capsys.readouterr().err, "no stray lines: each is a row"
+
+
+def test_option_errors_name_flags_on_the_command_line_and_keywords_in_python(tmp_path, capsys):
+    out = tmp_path / "r.csv"
+    out.write_text("x\n")
+    assert main(["fit", str(INTERVALS), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("governor fit: error: ") and len(err.strip().splitlines()) == 1
+    assert "add --resume to go on from it, or --overwrite to replace it" in err
+    assert "fit_many" not in err and "resume=" not in err
+    with pytest.raises(batch.OptionError, match=r"resume=True to go on .* overwrite=True"):
+        gv.fit_many(INTERVALS, out=out, workers=0, progress=False)
+    assert main(["fit", str(INTERVALS), "--vary", "speed_of_light"]) == 2
+    assert "--vary: unknown parameter(s) speed_of_light" in capsys.readouterr().err
+    import pickle
+
+    error = batch.OptionError("{out} must end in .parquet or .csv, got x.txt")
+    again = pickle.loads(pickle.dumps(error))
+    assert str(again) == "fit_many: out= must end in .parquet or .csv, got x.txt"
+    assert again.worded({"out": "--out"}) == "--out must end in .parquet or .csv, got x.txt"
+
+
 def test_summary_lists_failures_with_reasons(mixed):
     _, _, table = mixed
     text = batch.summarise(table)
-    assert "8 log(s): 2 ok, 4 unreadable, 2 skipped" in text
+    assert "8 log(s): 2 ok, 3 unreadable, 3 skipped" in text
     assert "photo.fit: suffix .fit but no valid FIT header" in text
     assert "ride.tcx: the sport is cycling" in text
 
@@ -449,3 +496,14 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_nothing(tmp_path, 
     assert code == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
     assert not out.exists() and not Path(f"{out}.parts").exists()
+
+
+def test_the_bar_names_a_long_joint_fit_while_it_runs(capfd):
+    bar = batch._Progress(3, 0, enabled=True)
+    joint = batch.Job("athlete", "k", "a.csv; b.csv", ("a.csv", "b.csv"), athlete="ann")
+    short = batch.Job("log", "j", "/logs/c.csv", ("/logs/c.csv",))
+    bar.running([(short, 2.0)])
+    assert "fitting" not in bar.bar.postfix, "nothing named before 5 s"
+    bar.running([(short, 7.0), (joint, 12.4)])
+    assert "athlete ann (2 logs jointly) for 12 s" in bar.bar.postfix
+    bar.close()

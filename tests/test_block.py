@@ -379,7 +379,13 @@ def test_block_figures_draw_the_day_table():
         assert fatigue.get_ydata()[4] == pytest.approx(block.final_state["fatigue_au"])
         heights = [bar.get_height() for bar in axes[0].patches]
         np.testing.assert_allclose(heights, days["load_au"])
-        assert "[m/s]" in axes[2].get_ylabel()
+        # critical speed drawn as pace [s/km], faster higher, speed [m/s] on its own axis
+        assert axes[2].get_ylabel() == "critical pace [min/km]" and axes[2].yaxis_inverted()
+        assert plot.speed_axis_of(axes[2]).get_ylabel() == "speed [m/s]"
+        effective = [ln for ln in axes[2].get_lines()
+                     if ln.get_label() == "effective critical speed"][0]
+        np.testing.assert_allclose(effective.get_ydata()[:4],
+                                   1000.0 / days["effective_critical_speed_mps"])
 
         ax = plot.plot_block_days({"plan": block, "what if": block.what_if(TEST)},
                                   "finish_time_s")

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +30,11 @@ def demo_run(tmp_path_factory):
         with contextlib.redirect_stdout(out):
             code = main(["demo"])
     return code, out.getvalue(), cwd
+
+
+def _printed_seconds(out: str) -> float:
+    """The finish (or elapsed) time [s] that ``governor simulate`` printed."""
+    return float(re.search(r"^(?:finish|time)\s+[\d:]+\s+\(([\d.]+) s\)", out, re.M).group(1))
 
 
 def _demo_times(out: str) -> dict[tuple[str, str], int]:
@@ -79,17 +85,31 @@ def test_simulate_matches_the_library(tmp_path, capsys, monkeypatch):
     assert code == 0
     sim = gv.simulate(gv.ELITE, gv.Race(5000.0), environment=gv.Environment(temperature_c=28.0),
                       feedback=gv.Feedback(told_temperature_c=22.0))
-    printed = float(re.search(r"^finish_time_s\s+([\d.]+)", out, re.M).group(1))
+    printed = _printed_seconds(out)
     assert printed == pytest.approx(sim.finish_time_s, abs=0.05)
     assert "status" in out and sim.status in out
     header = (tmp_path / "trace.csv").read_text().splitlines()[0]
     assert header.startswith("time_s,") and "speed_mps" in header
 
 
+@pytest.mark.parametrize("miles", [False, True])
+def test_simulate_prints_pace_and_splits_in_the_runners_unit(capsys, miles):
+    assert main(["simulate", "--race", "5000", *(["--miles"] if miles else [])]) == 0
+    out = capsys.readouterr().out
+    sim = gv.simulate(gv.TRAINED, gv.Race(5000.0))
+    per, unit = ("mile", 1609.344) if miles else ("km", 1000.0)
+    m, sec = map(int, re.search(rf"^mean pace\s+(\d+):(\d\d) /{per}", out, re.M).groups())
+    assert 60 * m + sec == pytest.approx(unit * sim.finish_time_s / sim.distance_m, abs=0.6)
+    splits = sim.split_times_s(unit)
+    m, sec = map(int, re.search(rf"^first {per}\s+(\d+):(\d\d)$", out, re.M).groups())
+    assert 60 * m + sec == pytest.approx(splits.iloc[0], abs=0.6)
+    assert f"({sim.finish_time_s / 1.0:.1f} s)" in out, "the SI value beside the clock time"
+
+
 @pytest.mark.parametrize("protocol", [["--time-trial", "1200"], ["--tte", "5.5"]])
 def test_simulate_other_protocols(protocol, capsys):
     assert main(["simulate", "--set", "recreational", *protocol]) == 0
-    assert "finish_time_s" in capsys.readouterr().out
+    assert re.search(r"^time\s+0:\d\d:\d\d\s+\([\d.]+ s\)$", capsys.readouterr().out, re.M)
 
 
 def test_simulate_modifiers_reach_the_library(capsys):
@@ -98,7 +118,7 @@ def test_simulate_modifiers_reach_the_library(capsys):
     out = capsys.readouterr().out
     sim = gv.simulate(gv.TRAINED, gv.Race(3000.0), feedback=gv.Feedback(endpoint_known=False),
                       modifiers=gv.Modifiers(afferent_gain=0.5, experience=0.0))
-    printed = float(re.search(r"^finish_time_s\s+([\d.]+)", out, re.M).group(1))
+    printed = _printed_seconds(out)
     assert printed == pytest.approx(sim.finish_time_s, abs=0.05)
 
 
@@ -108,7 +128,7 @@ def test_simulate_sun_reaches_the_library_and_slows_a_hot_race(capsys):
     assert "sun 900 W/m²" in out
     sunny = gv.simulate(gv.TRAINED, gv.Race(5000.0),
                         environment=gv.Environment(temperature_c=28.0, solar_w_m2=900.0))
-    printed = float(re.search(r"^finish_time_s\s+([\d.]+)", out, re.M).group(1))
+    printed = _printed_seconds(out)
     assert printed == pytest.approx(sunny.finish_time_s, abs=0.05)
     shade = gv.simulate(gv.TRAINED, gv.Race(5000.0),
                         environment=gv.Environment(temperature_c=28.0))
@@ -122,21 +142,21 @@ def test_simulate_heat_days_reach_the_library(capsys):
     sim = gv.simulate(gv.TRAINED, gv.TimeTrial(1800.0),
                       environment=gv.Environment(temperature_c=35.0),
                       modifiers=gv.Modifiers(heat_acclimatisation_days=10.0))
-    printed = float(re.search(r"^distance_m\s+([\d.]+)", out, re.M).group(1))
+    printed = float(re.search(r"^distance\s+[\d.]+ km\s+\((\d+) m\)", out, re.M).group(1))
     assert printed == pytest.approx(sim.distance_m, abs=0.5)
 
 
 def test_invalid_value_is_a_one_line_error(capsys):
     assert main(["simulate", "--race", "10000", "--temperature", "99"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "temperature_c" in err
+    assert err.startswith("governor simulate: error: --temperature must be")
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
 
 
 def test_option_for_the_wrong_protocol_is_an_error(capsys):
     assert main(["simulate", "--tte", "5", "--pacer-factor", "1.02"]) == 2
-    assert "pacer_factor" in capsys.readouterr().err
+    assert "--pacer-factor applies to a Race only" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [
@@ -190,3 +210,44 @@ def test_output_piped_to_a_reader_that_stops_early_ends_quietly():
         capture_output=True, text=True, timeout=300)
     assert done.stdout.startswith("trained runner, race of 3000 m")
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+@pytest.mark.parametrize("code", ["import governor",
+                                  "import governor.cli as c; c.build_parser()",
+                                  "import governor as gv; gv.TRAINED; gv.Race(5000)"])
+def test_start_up_loads_no_heavy_library(code):
+    """``import governor`` and building ``governor --help`` load SciPy, pandas, numba and
+    matplotlib only when something needs them (their import is most of a second)."""
+    probe = (f"import sys; {code}; "
+             "print(' '.join(m for m in ('scipy', 'pandas', 'numba', 'matplotlib') "
+             "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []
+
+
+def test_lazy_names_are_the_library_objects():
+    import importlib
+
+    fit_module = importlib.import_module("governor.fitting.fit")
+    importlib.import_module("governor.simulate")  # binds the submodule on the package
+
+    assert gv.simulate.__module__ == "governor.simulate" and callable(gv.simulate)
+    assert gv.fit is fit_module.fit
+    assert set(gv.__all__) <= set(dir(gv))
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        gv.nonsense  # noqa: B018
+
+
+def test_the_quick_start_is_two_commands_and_ci_runs_the_second():
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = quick.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert len(block) == 2, "exactly two commands"
+    install, test = block
+    for line in block:
+        assert line.startswith("python3 -m venv .venv && . .venv/bin/activate && pip install")
+    assert install.endswith("governor demo") and test.endswith("python -m pytest")
+    assert test in (root / ".ci" / "run").read_text().splitlines()

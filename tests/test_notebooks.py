@@ -8,7 +8,11 @@ import pytest
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-CELL_TIMEOUT_S = 600
+#: A cell that runs longer than this has stalled (the slowest, a batch fit, takes about a
+#: minute; the first simulation of a new install compiles the model, about 10-60 s).
+CELL_TIMEOUT_S = 300
+#: A kernel that has not answered within this has not started.
+KERNEL_START_TIMEOUT_S = 120
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -43,14 +47,21 @@ def test_notebook_runs(path, monkeypatch):
     client = nbclient.NotebookClient(
         nb,
         timeout=CELL_TIMEOUT_S,
+        startup_timeout=KERNEL_START_TIMEOUT_S,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         allow_errors=False,
     )
     try:
         client.execute(cwd=str(path.parent))
+    except nbclient.exceptions.CellTimeoutError as exc:  # its text shows the cell
+        pytest.fail(f"{path.name}: a cell ran over {CELL_TIMEOUT_S} s (the kernel stalled, "
+                    f"or the cell is far slower than it should be):\n{exc}", pytrace=False)
     except nbclient.exceptions.CellExecutionError as exc:
         pytest.fail(f"{path.name} failed:\n{exc}")
+    except RuntimeError as exc:  # the kernel did not start or died
+        pytest.fail(f"{path.name}: the kernel failed ({exc}); kernels start within "
+                    f"{KERNEL_START_TIMEOUT_S} s on a healthy machine", pytrace=False)
     errors = [
         out for cell in nb.cells if cell.cell_type == "code"
         for out in cell.outputs if out.output_type == "error"

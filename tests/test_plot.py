@@ -1,4 +1,5 @@
-"""governor.plot: each figure draws the trace columns it names, on the Axes it returns."""
+"""governor.plot: each figure draws the trace columns it names, on the Axes it returns; a
+speed as pace [s per km or mile] on an inverted m:ss axis, speed [m/s] on a secondary axis."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest  # noqa: E402
 
 import governor as gv  # noqa: E402
 from governor import plot  # noqa: E402
+from governor.units import METRES_PER_MILE, pace_s  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,24 @@ def _assert_line(ax, label, x, y):
     np.testing.assert_allclose(line.get_ydata(), y)
 
 
+def _per_km(speed, metres=1000.0):
+    """Pace [s per km, or per ``metres``] of speeds [m/s], worked out here: inf at rest."""
+    with np.errstate(divide="ignore"):
+        return metres / np.asarray(speed, dtype=float)
+
+
+def _assert_pace_axis(ax, per="km"):
+    """A pace axis: labelled per unit, inverted (faster higher), m:ss ticks, speed beside."""
+    assert ax.get_ylabel().endswith(f"[min/{per}]"), ax.get_ylabel()
+    assert ax.yaxis_inverted()
+    bottom, top = ax.get_ylim()
+    assert np.isfinite([bottom, top]).all() and bottom > top > 0
+    assert ax.yaxis.get_major_formatter()(205.4, 0) == "3:25"
+    speed = plot.speed_axis_of(ax)
+    assert speed is not None and speed.get_ylabel() == "speed [m/s]"
+    return speed
+
+
 def test_plot_race_panels_show_the_trace(race):
     axes = plot.plot_race(race)
     assert isinstance(axes, np.ndarray) and axes.shape == (6,)
@@ -56,8 +76,11 @@ def test_plot_race_panels_show_the_trace(race):
         (4, "RPE template", "template_rpe"),
         (5, "hazard score", "hazard_score"),
     ]
-    for i, label, column in expected:
+    for i, label, column in expected[1:]:
         _assert_line(axes[i], label, km, tr[column].to_numpy())
+    # the speed panel draws the trace's speed as pace: 1000 / speed [s/km]
+    _assert_line(axes[0], "speed", km, _per_km(tr["speed_mps"]))
+    _assert_pace_axis(axes[0])
     # the core limit is a horizontal reference at the runner's limit
     limit = _line(axes[3], "core limit")
     assert np.all(np.asarray(limit.get_ydata()) == race.params.core_temp_limit_c)
@@ -66,6 +89,7 @@ def test_plot_race_panels_show_the_trace(race):
     assert axes[-1].get_xlabel() == "distance [km]"
     for ax in axes:
         assert "[" in ax.get_ylabel() and "]" in ax.get_ylabel()
+    assert axes[0].get_ylabel() == "pace [min/km]"
     # the panels differ: the recruitment panel is not the speed panel
     assert not np.allclose(_line(axes[1], "recruitment").get_ydata(),
                            _line(axes[0], "speed").get_ydata())
@@ -99,22 +123,114 @@ def test_plot_race_shows_the_beliefs_when_they_differ(race, deceived):
 def test_plot_speed_returns_its_axes_and_overlays(race, deceived):
     ax = plot.plot_speed(race)
     _assert_line(ax, "speed", race.trace["distance_m"].to_numpy() / 1000.0,
-                 race.trace["speed_mps"].to_numpy())
-    assert ax.get_ylabel() == "speed [m/s]"
+                 pace_s(race.trace["speed_mps"].to_numpy()))
+    assert ax.get_ylabel() == "pace [min/km]"
     same = plot.plot_speed(deceived, ax=ax, label="deceived", x="distance")
     assert same is ax
     _assert_line(ax, "deceived", deceived.trace["distance_m"].to_numpy() / 1000.0,
-                 deceived.trace["speed_mps"].to_numpy())
-    assert len(ax.child_axes) == 1  # one pace axis, not one per line
+                 pace_s(deceived.trace["speed_mps"].to_numpy()))
+    assert len(ax.child_axes) == 1  # one speed axis, not one per line
+    _assert_pace_axis(ax)
+    assert plot.speed_axis_of(plot.plot_speed(race, speed_axis=False)) is None
+
+
+def test_plotted_pace_is_1000_over_the_trace_speed(race):
+    ax = plot.plot_speed(race, x="time")
+    line = _line(ax, "speed")
+    tr = race.trace
+    for k in (10, len(tr) // 2, len(tr) - 1):   # a few points, read independently
+        assert line.get_xdata()[k] == pytest.approx(tr.index[k] / 60.0)
+        assert line.get_ydata()[k] == pytest.approx(1000.0 / tr["speed_mps"].iloc[k])
+    # faster is higher: the fastest point is nearer the top of the axes than the slowest
+    y = np.asarray(line.get_ydata())
+    moving = tr["speed_mps"].to_numpy() > 3.0
+    fast, slow = np.argmax(np.where(moving, tr["speed_mps"], -1)), np.argmin(
+        np.where(moving, tr["speed_mps"], np.inf))
+    to_display = ax.transData.transform
+    assert to_display((0, y[fast]))[1] > to_display((0, y[slow]))[1]
+
+
+def test_the_speed_axis_converts_pace_and_back(race):
+    ax = plot.plot_speed(race)
+    to_speed, to_pace = plot.speed_axis_of(ax)._functions
+    paces = np.array([150.0, 200.0, 250.0, 400.0])
+    np.testing.assert_allclose(to_speed(paces), 1000.0 / paces)      # 200 s/km is 5 m/s
+    np.testing.assert_allclose(to_pace(to_speed(paces)), paces)
+    np.testing.assert_allclose(to_speed(to_pace(np.array([3.0, 5.5]))), [3.0, 5.5])
+    imperial = plot.speed_axis_of(plot.plot_speed(race, units="imperial"))
+    assert imperial._functions[0](np.array([METRES_PER_MILE / 5.0])) == pytest.approx(5.0)
+    # the speed axis reads the line's speed where the pace axis reads its pace
+    ax.figure.canvas.draw()
+    speed_lo, speed_hi = sorted(plot.speed_axis_of(ax).get_ylim())
+    pace_lo, pace_hi = sorted(ax.get_ylim())
+    assert speed_lo == pytest.approx(1000.0 / pace_hi) and speed_hi == pytest.approx(
+        1000.0 / pace_lo)
+
+
+def test_imperial_pace_is_1_609344_times_metric(race):
+    metric = _line(plot.plot_speed(race), "speed")
+    ax = plot.plot_speed(race, units="imperial")
+    imperial = _line(ax, "speed")
+    np.testing.assert_allclose(imperial.get_ydata(), 1.609344 * metric.get_ydata())
+    np.testing.assert_allclose(imperial.get_xdata(),
+                               race.trace["distance_m"].to_numpy() / METRES_PER_MILE)
+    assert ax.get_xlabel() == "distance [mile]"
+    _assert_pace_axis(ax, per="mile")
+    with pytest.raises(ValueError, match="metric"):
+        plot.plot_speed(race, units="furlongs")
+
+
+def test_the_standing_start_does_not_blow_up_the_pace_axis(race):
+    assert race.trace["speed_mps"].iloc[0] == 0.0   # a start from rest: infinite pace
+    ax = plot.plot_speed(race)
+    y = np.asarray(_line(ax, "speed").get_ydata())
+    assert y[0] == np.inf
+    slow_limit, fast_limit = ax.get_ylim()
+    running = y[race.trace["distance_m"].to_numpy() > 200.0]
+    # the running paces are framed, and the axis is not stretched toward the standstill
+    assert fast_limit < running.min() and slow_limit > running.max()
+    assert slow_limit < 1.25 * running.max()
+    assert slow_limit <= 1000.0 / plot.SLOWEST_FRAMED_MPS * 1.2
+
+
+def test_pace_ticks_are_round_paces():
+    locator = plot.PaceLocator()
+    ticks = locator.tick_values(187.0, 262.0)
+    assert 3 <= len(ticks) <= 7
+    assert np.all(np.mod(ticks, 15.0) == 0)                 # 3:15, 3:30, ...
+    assert np.all(np.mod(locator.tick_values(170.0, 190.0), 5.0) == 0)
+    assert locator.tick_values(200.0, 200.0).size == 0
+
+
+def test_pace_of_speeds():
+    assert pace_s(4.0) == 250.0
+    assert pace_s(0.0) == np.inf and pace_s(-1.0) == np.inf
+    np.testing.assert_allclose(pace_s(np.array([5.0, 0.0, np.nan])), [200.0, np.inf, np.nan])
+    assert pace_s(5.0, "mile") == pytest.approx(METRES_PER_MILE / 5.0)
 
 
 def test_plot_splits_draws_split_times(race, deceived):
     sims = {"truthful": race, "deceived": deceived}
     ax = plot.plot_splits(sims)
     for name, sim in sims.items():
-        splits = sim.split_times_s(1000.0)
+        splits = sim.split_times_s(1000.0)   # a km split's time is its pace [s/km]
         _assert_line(ax, name, splits.index.to_numpy() / 1000.0, splits.to_numpy())
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(sims)
+    _assert_pace_axis(ax)
+
+
+def test_plot_splits_in_miles_and_in_shorter_splits():
+    sim = gv.simulate(gv.TRAINED, gv.Race(3300))
+    miles = sim.split_times_s(METRES_PER_MILE)
+    ax = plot.plot_splits({"run": sim}, units="imperial")
+    _assert_line(ax, "run", miles.index.to_numpy() / METRES_PER_MILE,
+                 miles.to_numpy() * METRES_PER_MILE / np.diff(np.r_[0.0, miles.index]))
+    assert _line(ax, "run").get_ydata()[0] == pytest.approx(miles.iloc[0])  # a full mile
+    assert ax.get_xlabel() == "split end [mile]"
+    _assert_pace_axis(ax, per="mile")
+    half = sim.split_times_s(500.0)
+    y = _line(plot.plot_splits({"run": sim}, every_m=500.0), "run").get_ydata()
+    np.testing.assert_allclose(y[:6], 2.0 * half.to_numpy()[:6])   # per km: twice 500 m
 
 
 def test_plot_splits_scales_a_partial_last_split_to_a_full_one():
@@ -136,8 +252,22 @@ def test_plot_compare_overlays_one_column(race, deceived):
                      sim.trace["core_temp_c"].to_numpy())
     assert ax.get_ylabel() == "core temperature [°C]"
     assert ax.get_xlabel() == "time [min]"
+    assert plot.speed_axis_of(ax) is None
     with pytest.raises(KeyError, match="no_such_column"):
         plot.plot_compare(sims, "no_such_column")
+
+
+def test_plot_compare_draws_a_speed_column_as_pace(race, deceived):
+    sims = {"truthful": race, "deceived": deceived}
+    ax = plot.plot_compare(sims, "speed_mps")
+    for name, sim in sims.items():
+        _assert_line(ax, name, sim.trace["distance_m"].to_numpy() / 1000.0,
+                     _per_km(sim.trace["speed_mps"]))
+    _assert_pace_axis(ax)
+    ax = plot.plot_compare(sims, "critical_speed_eff_mps", units="imperial", x="time")
+    assert ax.get_ylabel() == "effective critical pace [min/mile]"
+    _assert_line(ax, "truthful", race.trace.index.to_numpy() / 60.0,
+                 _per_km(race.trace["critical_speed_eff_mps"], METRES_PER_MILE))
 
 
 def test_format_duration():

@@ -171,7 +171,8 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
     detected = effort is None
     if effort is None:
         effort = detect_effort(activity, heart_rate_max_bpm)
-        notes.append(f"effort detected as {effort!r} (give effort= to overrule)")
+        notes.append(f"effort detected as {effort!r} (effort= in Python, --effort on the "
+                     "command line, overrules it)")
     if effort not in EFFORTS:
         raise ValueError(f"fit: effort must be one of {EFFORTS}, got {effort!r}")
     moving_mask = (activity["moving"].to_numpy(dtype=bool) if "moving" in activity

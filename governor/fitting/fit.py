@@ -15,7 +15,9 @@ set's).
 
 from __future__ import annotations
 
+import contextvars
 import math
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -117,6 +119,18 @@ def log_residuals(params: Params, log: LogData, *, governor: bool = True,
     return r_v, r_hr
 
 
+#: The progress bar of the fit running in this context (``fit(progress=True)``), or None.
+_PROGRESS: contextvars.ContextVar = contextvars.ContextVar("governor_fit_progress",
+                                                           default=None)
+
+
+def _stage(text: str) -> None:
+    """Name the stage the fit is in on its progress bar (if it shows one)."""
+    bar = _PROGRESS.get()
+    if bar is not None:
+        bar.set_description_str(f"fit: {text}")
+
+
 class _Problem:
     """Residuals as a function of the varied parameters, scaled to [0, 1] by their bounds."""
 
@@ -148,6 +162,9 @@ class _Problem:
 
     def blocks(self, u: np.ndarray) -> list[np.ndarray]:
         self.evaluations += len(self.logs)
+        bar = _PROGRESS.get()
+        if bar is not None:
+            bar.update(len(self.logs))
         p = self.params(u)
         out = []
         for log in self.logs:
@@ -469,49 +486,81 @@ class FitResult:
         if self.params_ is None:
             raise ValueError(f"this fit failed ({self.message}): there is no fitted model")
 
-    def plot(self, i: int = 0, axes=None):
-        """Observed against fitted speed and heart rate of log ``i``, with the model's hidden
-        states beneath: six panels sharing the x-axis.
+    def plot(self, i: int = 0, *, ax=None, axes=None, units: str = "metric",
+             speed_axis: bool = True):
+        """Observed against fitted pace and heart rate of log ``i``, with the model's hidden
+        states beneath: six panels sharing the x-axis (or the pace panel alone on ``ax``).
 
-        From top to bottom: speed [m/s] (grade-adjusted for training and interval logs, which
-        are compared on the flat); heart rate [bpm]; recruitment [0-1] with the ceiling the
-        reserve allows; the reserve D' [m] with the safety reserve the governor holds; core
-        temperature [°C]; perceived exertion [CR10]. The fitted lines are the model's
-        prediction at the log's samples, as the fit compares them: by distance for a race
-        (x-axis in km), by elapsed time otherwise (x-axis in min); the hidden states are
-        read at the same points.
+        From top to bottom: pace [min/km] (grade-adjusted for training and interval logs,
+        which are compared on the flat; faster higher, speed [m/s] on the right, as in
+        :func:`governor.plot.plot_speed`); heart rate [bpm]; recruitment [0-1] with the
+        ceiling the reserve allows; the reserve D' [m] with the safety reserve the governor
+        holds; core temperature [°C]; perceived exertion [CR10]. The fitted lines are the
+        model's prediction at the log's samples, as the fit compares them: by distance for a
+        race (x-axis in km, or miles), by elapsed time otherwise (x-axis in min); the hidden
+        states are read at the same points.
 
         Parameters
         ----------
-        i
+        i : int
             Which log of the fit to draw.
-        axes
-            Six Axes to draw on, top to bottom; ``None`` makes a new figure.
+        ax : matplotlib.axes.Axes, optional
+            Draw only the top panel, observed against fitted pace, on this Axes.
+        axes : sequence of six matplotlib.axes.Axes, optional
+            Draw the six panels on these, top to bottom. With neither ``ax`` nor ``axes``,
+            a new figure of six panels.
+        units : {"metric", "imperial"}
+            Pace in min/km and distance in km, or min/mile and miles.
+        speed_axis : bool
+            Keep speed [m/s] on a right-hand axis of the pace panel.
 
         Returns
         -------
-        numpy.ndarray
-            The six Axes. Every line carries a label (``"observed"``, ``"fitted"``,
-            ``"recruitment"``, ``"recruitment ceiling"``, ``"reserve"``, ``"safety reserve"``,
-            ``"core"``, ``"RPE"``).
+        matplotlib.figure.Figure
+            The figure drawn on (that of ``ax`` or ``axes`` when given). A new figure's
+            panels are ``fig.axes``, top to bottom (the speed axis is a child of the first,
+            not among them). Every line carries a label (``"observed"``, ``"fitted"``,
+            ``"recruitment"``, ``"recruitment ceiling"``, ``"reserve"``, ``"safety
+            reserve"``, ``"core"``, ``"RPE"``); the pace lines' y data are paces [s per km,
+            or mile]: ``1000 / speed``.
+
+        Raises
+        ------
+        ValueError
+            If the fit failed, if both ``ax`` and ``axes`` are given, or if ``axes`` are not
+            six.
+
+        Examples
+        --------
+        >>> fig = result.plot()                                  # doctest: +SKIP
+        >>> fig.savefig("fit.png")                               # doctest: +SKIP
+        >>> fig, ax = plt.subplots(); result.plot(ax=ax)         # doctest: +SKIP
         """
         import matplotlib.pyplot as plt
 
-        from governor.plot import column_label
+        from governor.plot import column_label, set_pace_axis
+        from governor.units import pace_s, pace_unit, unit_metres
 
         self._require_fit()
+        per = pace_unit(units)
+        if ax is not None and axes is not None:
+            raise ValueError("FitResult.plot: give ax (the pace panel) or axes (six panels), "
+                             "not both")
         log = self.logs[i]
         v, hr, sim = predicted(self.params_, log)
-        if axes is None:
-            _, axes = plt.subplots(6, 1, figsize=(9.0, 12.0), sharex=True,
-                                   layout="constrained")
-        axes = np.asarray(axes, dtype=object).ravel()
-        if axes.size != 6:
-            raise ValueError(f"FitResult.plot draws six panels; got {axes.size} axes")
+        if ax is not None:
+            panels = [ax]
+        else:
+            if axes is None:
+                _, axes = plt.subplots(6, 1, figsize=(9.0, 12.0), sharex=True,
+                                       layout="constrained")
+            panels = list(np.asarray(axes, dtype=object).ravel())
+            if len(panels) != 6:
+                raise ValueError(f"FitResult.plot draws six panels; got {len(panels)} axes")
         tr = sim.trace
         race = isinstance(log.protocol, Race)
         if race:
-            x, x_label = log.distance_m / 1000.0, "distance [km]"
+            x, x_label = log.distance_m / unit_metres(per), f"distance [{per}]"
             x_sim, x_obs = tr["distance_m"].to_numpy(), log.distance_m
         else:
             x, x_label = log.time_s / 60.0, "elapsed time [min]"
@@ -520,54 +569,55 @@ class FitResult:
         def at_log(column):
             return np.interp(x_obs, x_sim, tr[column].to_numpy())
 
-        ax_v, ax_hr, ax_r, ax_d, ax_t, ax_p = axes
+        ax_v = panels[0]
         rmse_v = float(np.sqrt(np.mean((v - log.speed_mps) ** 2)))
         observed = "observed" if race else "observed (grade-adjusted)"
-        ax_v.plot(x, log.speed_mps, color="0.6", lw=0.8, label=observed)
-        ax_v.plot(x, v, color="C0", lw=1.5, label="fitted")
-        ax_v.set_ylabel("speed [m/s]" if race else "grade-adjusted speed [m/s]")
-        # frame the running speeds, not the model's first seconds from a standstill
-        ys = np.concatenate([log.speed_mps, v])
-        lo, hi = np.percentile(ys[np.isfinite(ys)], [2.0, 100.0])
-        pad = 0.1 * max(hi - lo, 0.2)
-        ax_v.set_ylim(max(lo - pad, 0.0), hi + pad)
+        ax_v.plot(x, pace_s(log.speed_mps, per), color="0.6", lw=0.8, label=observed)
+        ax_v.plot(x, pace_s(v, per), color="C0", lw=1.5, label="fitted")
+        # framed on the running paces, not the model's first seconds from a standstill
+        set_pace_axis(ax_v, units, speed_axis=speed_axis,
+                      label=f"pace [min/{per}]" if race else
+                      f"grade-adjusted pace [min/{per}]")
         ax_v.set_title(f"{Path(str(log.name)).name} ({log.effort}): speed RMSE {rmse_v:.3f} m/s")
 
-        if log.has_heart_rate:
-            ok = np.isfinite(log.heart_rate_bpm)
-            rmse_hr = float(np.sqrt(np.mean((hr[ok] - log.heart_rate_bpm[ok]) ** 2)))
-            ax_hr.plot(x, log.heart_rate_bpm, color="0.6", lw=0.8, label="observed")
-            ax_hr.set_title(f"heart rate RMSE {rmse_hr:.1f} bpm")
-        else:
-            ax_hr.set_title("no heart rate in this log: the model's prediction only")
-        ax_hr.plot(x, hr, color="C3", lw=1.5, label="fitted")
-        ax_hr.set_ylabel(column_label("heart_rate_bpm"))
+        if len(panels) == 6:
+            ax_hr, ax_r, ax_d, ax_t, ax_p = panels[1:]
+            if log.has_heart_rate:
+                ok = np.isfinite(log.heart_rate_bpm)
+                rmse_hr = float(np.sqrt(np.mean((hr[ok] - log.heart_rate_bpm[ok]) ** 2)))
+                ax_hr.plot(x, log.heart_rate_bpm, color="0.6", lw=0.8, label="observed")
+                ax_hr.set_title(f"heart rate RMSE {rmse_hr:.1f} bpm")
+            else:
+                ax_hr.set_title("no heart rate in this log: the model's prediction only")
+            ax_hr.plot(x, hr, color="C3", lw=1.5, label="fitted")
+            ax_hr.set_ylabel(column_label("heart_rate_bpm"))
 
-        ax_r.plot(x, at_log("recruitment"), color="C0", label="recruitment")
-        ax_r.plot(x, at_log("recruitment_ceiling"), color="C3", ls="--",
-                  label="recruitment ceiling")
-        ax_r.set_ylabel(column_label("recruitment"))
-        ax_r.set_ylim(0.0, 1.05)
-        ax_r.set_title("hidden states of the fitted model (never observed)")
+            ax_r.plot(x, at_log("recruitment"), color="C0", label="recruitment")
+            ax_r.plot(x, at_log("recruitment_ceiling"), color="C3", ls="--",
+                      label="recruitment ceiling")
+            ax_r.set_ylabel(column_label("recruitment"))
+            ax_r.set_ylim(0.0, 1.05)
+            ax_r.set_title("hidden states of the fitted model (never observed)")
 
-        ax_d.plot(x, at_log("reserve_m"), color="C2", label="reserve")
-        ax_d.plot(x, at_log("safety_reserve_m"), color="C3", ls="--", label="safety reserve")
-        ax_d.set_ylabel(column_label("reserve_m"))
-        ax_d.set_ylim(bottom=0.0)
+            ax_d.plot(x, at_log("reserve_m"), color="C2", label="reserve")
+            ax_d.plot(x, at_log("safety_reserve_m"), color="C3", ls="--",
+                      label="safety reserve")
+            ax_d.set_ylabel(column_label("reserve_m"))
+            ax_d.set_ylim(bottom=0.0)
 
-        ax_t.plot(x, at_log("core_temp_c"), color="C3", label="core")
-        ax_t.set_ylabel(column_label("core_temp_c"))
+            ax_t.plot(x, at_log("core_temp_c"), color="C3", label="core")
+            ax_t.set_ylabel(column_label("core_temp_c"))
 
-        ax_p.plot(x, at_log("rpe"), color="C1", label="RPE")
-        ax_p.set_ylabel(column_label("rpe"))
-        ax_p.set_ylim(0.0, 10.5)
-        ax_p.set_xlabel(x_label)
+            ax_p.plot(x, at_log("rpe"), color="C1", label="RPE")
+            ax_p.set_ylabel(column_label("rpe"))
+            ax_p.set_ylim(0.0, 10.5)
+        panels[-1].set_xlabel(x_label)
 
-        for ax in axes:
-            ax.grid(True, alpha=0.3)
-            ax.legend(loc="best", fontsize="small", frameon=False)
-            ax.set_xlim(x[0], x[-1])
-        return axes
+        for panel in panels:
+            panel.grid(True, alpha=0.3)
+            panel.legend(loc="best", fontsize="small", frameon=False)
+            panel.set_xlim(x[0], x[-1])
+        return panels[0].figure
 
 
 # ---- baselines -------------------------------------------------------------------------
@@ -838,7 +888,8 @@ def prepare_logs(activities: Sequence, effort, temperature_c, base: Params,
 def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] | None = None,
         effort: str | Sequence[str | None] | None = None,
         temperature_c: float | Sequence[float | None] | None = None,
-        starts: int = 8, seed: int = 0, with_baselines: bool = True) -> FitResult:
+        starts: int = 8, seed: int = 0, with_baselines: bool = True,
+        progress: bool = False) -> FitResult:
     """Fit the model to one log or to an athlete's several logs.
 
     Parameters
@@ -871,11 +922,27 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     with_baselines
         Also fit the baselines: on the races' speed, constant pace, CS/D' without a
         governor and Riegel; on heart rate, the plain first-order model.
+    progress
+        Show a progress bar on stderr: the simulations run so far, their rate, and the
+        stage (search, refinement, heart rate, baselines). A joint fit of several logs
+        runs for tens of seconds.
 
     Returns
     -------
     FitResult
     """
+    if progress and _PROGRESS.get() is None:
+        from tqdm import tqdm
+
+        with tqdm(desc="fit", unit=" simulations", file=sys.stderr, dynamic_ncols=True,
+                  leave=False) as bar:
+            token = _PROGRESS.set(bar)
+            try:
+                return fit(activity_or_list, params=params, vary=vary, effort=effort,
+                           temperature_c=temperature_c, starts=starts, seed=seed,
+                           with_baselines=with_baselines)
+            finally:
+                _PROGRESS.reset(token)
     t0 = time.perf_counter()
     activities = (list(activity_or_list) if isinstance(activity_or_list, list | tuple)
                   else [activity_or_list])
@@ -898,11 +965,13 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     problem = _Problem(base, speed_names, [logs[i] for i in speed_idx], heart=False)
     if not names or (not speed_names and not heart_idx):
         return _failed(base, names, logs, "nothing these logs can identify: no heart rate "
-                       "and no maximal effort (give effort= or vary=)", warnings, problem, t0)
+                       "and no maximal effort (if it was a race, say so: effort='race' in Python, "
+                       "--effort race on the command line)", warnings, problem, t0)
     fitted = base
     speed_blocks: list[np.ndarray] = []
     parts = []  # (names, u, u0, jac, blocks, lo, hi) of each stage, for the errors
     if speed_names:
+        _stage("searching")
         candidates, n_anchors = _candidates(problem, base, [activities[i] for i in speed_idx],
                                             starts, seed)
         best, u0 = _search(problem, candidates, n_anchors, warnings)
@@ -914,6 +983,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         evaluations = problem.evaluations
         problem = _Problem(base, speed_names, [logs[i] for i in speed_idx], heart=False)
         problem.evaluations = evaluations
+        _stage("refining")
         try:
             best = least_squares(problem, best.x, bounds=(0.0, 1.0), diff_step=DIFF_STEP,
                                  x_scale="jac", ftol=1e-5, xtol=1e-5, gtol=1e-5,
@@ -937,6 +1007,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
                     for i in heart_idx]
     heart_ok, heart_message = True, ""
     if heart_names and heart_idx:
+        _stage("heart rate")
         try:
             sigmas = [logs[i].heart_rate_sigma for i in heart_idx]
             fitted_h, heart_fit = fit_heart_rate(fitted, heart_names, trajectories, sigmas)
@@ -1017,6 +1088,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
            if n_obs else math.nan)
     table, heart_table = pd.DataFrame(), pd.DataFrame()
     if with_baselines:
+        _stage("baselines")
         race_idx = [i for i in speed_idx if logs[i].effort == "race"]
         if speed_names and race_idx:
             race_blocks = [speed_blocks[speed_idx.index(i)] for i in race_idx]

@@ -12,6 +12,7 @@ from .errors import (
     FileTooLargeError,
     ImplausibleDataError,
     LogError,
+    NotAnActivityError,
     NoTimestampsError,
     NoTrackDataError,
     UnrecognisedColumnsError,
@@ -45,5 +46,6 @@ __all__ = [
     "NoTrackDataError",
     "NoTimestampsError",
     "UnrecognisedColumnsError",
+    "NotAnActivityError",
     "ImplausibleDataError",
 ]

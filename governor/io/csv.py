@@ -22,6 +22,7 @@ from ._common import SEMICIRCLE_TO_DEGREES, RawLog
 from .errors import (
     CorruptFileError,
     EmptyFileError,
+    NotAnActivityError,
     NoTimestampsError,
     UnrecognisedColumnsError,
 )
@@ -207,6 +208,11 @@ def read_csv(path: Path, data: bytes, *, units: dict | None = None,
             found[q] = (col, key, bracket)
     accepted = "; ".join(f"{q}: {', '.join(a[:4])}" for q, a in VARIABLE_MAP.items())
     data_quantities = set(found) - {"timestamp", "elapsed"}
+    if not found:
+        cols = ", ".join(map(str, df.columns[:4])) + (", ..." if df.shape[1] > 4 else "")
+        raise NotAnActivityError(
+            path, f"not an activity log: none of its columns ({cols}) is a time, position, "
+                  "distance, speed or heart rate")
     if not ({"timestamp", "elapsed"} & set(found)) or not data_quantities:
         cols = ", ".join(map(str, df.columns[:30]))
         missing = "no time column" if not ({"timestamp", "elapsed"} & set(found)) else \

@@ -18,6 +18,7 @@ __all__ = [
     "NoTrackDataError",
     "NoTimestampsError",
     "UnrecognisedColumnsError",
+    "NotAnActivityError",
     "ImplausibleDataError",
 ]
 
@@ -73,6 +74,11 @@ class NoTimestampsError(LogError):
 
 class UnrecognisedColumnsError(LogError):
     """A CSV whose columns cannot be mapped to time and activity data."""
+
+
+class NotAnActivityError(UnrecognisedColumnsError):
+    """A CSV none of whose columns is an activity quantity (a manifest, a results table):
+    not a log at all. Batch fitting skips such files instead of calling them unreadable."""
 
 
 class ImplausibleDataError(LogError):

@@ -131,9 +131,11 @@ def test_report_summary_simulate_and_plot(athlete_logs):
     assert summary["critical_speed_mps"] == result.params_.critical_speed_mps
     sim = result.simulate()
     assert sim.distance_m == pytest.approx(result.logs[0].distance_m[-1])
-    axes = result.plot()
+    axes = result.plot().axes   # the Figure's six panels; the speeds drawn as pace [s/km]
     assert len(axes) == 6
-    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), result.logs[0].speed_mps)
+    with np.errstate(divide="ignore"):
+        pace = 1000.0 / result.logs[0].speed_mps
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), pace)
     plt.close("all")
 
 
@@ -296,3 +298,14 @@ def test_a_long_fast_stretch_is_not_a_repetition():
                              "moving": np.ones(n, dtype=bool)}, index=idx)
     assert detect_effort(run(180)) == "intervals"
     assert detect_effort(run(600)) == "training"
+
+
+def test_progress_shows_the_simulations_and_stage_and_changes_nothing(capfd):
+    log = synthetic_log(TRUTH, gv.Race(3000.0), seed=3)
+    quiet = gv.fit(log, params=START, effort="race", temperature_c=20.0)
+    shown = gv.fit(log, params=START, effort="race", temperature_c=20.0, progress=True)
+    err = capfd.readouterr().err
+    assert "simulations" in err and "fit: searching" in err
+    for name in quiet.varied:
+        assert getattr(shown.params_, name) == getattr(quiet.params_, name)
+    assert fit_module._PROGRESS.get() is None, "the bar is gone once the fit returns"
