@@ -11,6 +11,7 @@ from io_synthetic import synthetic_run
 
 from governor.io import (
     Activity,
+    NotAnActivityError,
     UnrecognisedColumnsError,
     read_log,
     write_csv,
@@ -33,12 +34,20 @@ def _write(path, columns):
 
 
 def test_unrecognised_columns_listed(tmp_path):
-    path = _write(tmp_path / "x.csv", {"foo": [1, 2], "bar": [3, 4]})
+    # a time column but no data: the accepted names are listed
+    path = _write(tmp_path / "x.csv", {"time": [1, 2], "foo": [1, 2], "bar": [3, 4]})
     with pytest.raises(UnrecognisedColumnsError) as info:
         read_log(path)
     msg = str(info.value)
     assert "x.csv" in msg and "foo" in msg and "bar" in msg
     assert "heart_rate" in msg and "timestamp" in msg  # the accepted names
+    # no activity column at all (a manifest, a table): not a log, said in one short line
+    path = _write(tmp_path / "y.csv", {"foo": [1, 2], "bar": [3, 4]})
+    with pytest.raises(NotAnActivityError) as info:
+        read_log(path)
+    assert isinstance(info.value, UnrecognisedColumnsError)
+    assert "not an activity log" in str(info.value) and "foo, bar" in str(info.value)
+    assert len(str(info.value)) < 200
 
 
 @pytest.mark.parametrize(
