@@ -10,9 +10,13 @@ into objects, and reads the same values (the tests compare both on real files).
 Damage is recovered where the records before it are sound (noted in the cleaning report,
 ``partial=True``): a file cut short, a header whose data size is 0 (a recording never
 finalised: read to the end of the file, no CRC to check), or a message that cannot be
-decoded part-way (the records before it kept). A CRC mismatch in a file whose structure
-decodes throughout is a :class:`~governor.io.errors.CorruptFileError`: the damage cannot be
-located, so no value can be trusted.
+decoded part-way (the records before it kept). Part-way damage is a message that breaks the
+protocol, a run of unwritten storage (zero or 0xFF fill, which would otherwise decode as
+valid messages), or a record time no clock could give (falling from a date to
+seconds-since-power-on, running back over an hour, leaping ahead two weeks). A CRC
+mismatch in a file whose structure decodes throughout is a
+:class:`~governor.io.errors.CorruptFileError`: the damage cannot be located, so no value
+can be trusted.
 """
 
 from __future__ import annotations
@@ -53,6 +57,11 @@ _FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z in Unix seconds
 #: Timestamps below this are seconds since the device was switched on, not dates.
 _MIN_DATE_TIME = 0x10000000
 _TIMESTAMP = profile.FIELD_NUM_TIMESTAMP  # 253
+#: The longest gap between two records of one activity file (multi-day ultras last a week).
+_MAX_GAP_S = 14 * 86400
+#: A message header followed by this many more bytes of one fill value is unwritten storage.
+_FILL_RUN = 16
+_FILLS = (bytes(_FILL_RUN), b"\xff" * _FILL_RUN)
 
 _FILE_ID, _SPORT, _SESSION, _LAP, _RECORD, _EVENT, _ACTIVITY = 0, 12, 18, 19, 20, 21, 34
 _FIELD_DESCRIPTION = profile.MESG_NUM_FIELD_DESCRIPTION  # 206
@@ -151,8 +160,19 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
     pos = start
     last_time = state["last_time"]
     records = sink.setdefault(_RECORD, [])
+    last_record = state.get("last_record")
     while pos < end:
         header = data[pos]
+        if header in (0x00, 0xFF) and data[pos: pos + _FILL_RUN] in _FILLS:
+            # a sector that was never written (erased to 0xFF or zero-filled): the message
+            # it began inside is lost with it
+            fill = data[pos]
+            first = pos
+            while first > start and data[first - 1] == fill:
+                first -= 1
+            if first < pos and state.get("last_at") is not None and first < state["last_at"][1]:
+                state["last_at"][0].pop()
+            raise _Damaged(first, f"{'zero' if fill == 0 else '0xFF'}-filled bytes")
         pos += 1
         if header & 0x80:  # compressed timestamp header
             local = (header >> 5) & 0x3
@@ -165,10 +185,14 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
             definition = defs.get(local)
             if definition is None:
                 raise _Damaged(pos - 1, f"data message of undefined local type {local}")
+        elif header & 0x10:  # bit 4 of a normal header is reserved (0)
+            raise _Damaged(pos - 1, f"invalid record header 0x{header:02X}")
         elif header & 0x40:  # definition message
             local = header & 0x0F
             if pos + 5 > end:
                 raise _Damaged(pos - 1, "definition message cut short")
+            if data[pos + 1] > 1:
+                raise _Damaged(pos + 1, f"definition message of architecture {data[pos + 1]}")
             endian = ">" if data[pos + 1] == 1 else "<"
             number = struct.unpack_from(endian + "H", data, pos + 2)[0]
             n_fields = data[pos + 4]
@@ -227,9 +251,18 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
             last_time = stamp
             timestamp = stamp
         if definition.number == _RECORD:
+            if timestamp is not None:
+                if last_record is not None:
+                    why = _implausible_step(last_record, timestamp)
+                    if why:
+                        raise _Damaged(pos - definition.size - 1, why)
+                last_record = timestamp
             records.append((timestamp, values))
+            state["last_at"] = (records, pos)
         else:
-            sink.setdefault(definition.number, []).append((timestamp, values))
+            messages = sink.setdefault(definition.number, [])
+            messages.append((timestamp, values))
+            state["last_at"] = (messages, pos)
             if definition.number == _FIELD_DESCRIPTION:
                 name = values.get(3)
                 if name is not None and 0 in values and 1 in values:
@@ -237,7 +270,23 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
                         name, values.get(2, 0x0D), float(values.get(6, 1) or 1),
                         float(values.get(7, 0)))
     state["last_time"] = last_time
+    state["last_record"] = last_record
     return pos
+
+
+def _implausible_step(before: int, after: int) -> str | None:
+    """Why a record's timestamp ``after`` (FIT seconds) cannot follow ``before``, or None.
+
+    A clock that falls from a date to seconds-since-power-on, runs back more than an hour,
+    or leaps ahead more than :data:`_MAX_GAP_S` between two records of one activity is
+    reading bytes that are not timestamps."""
+    if before >= _MIN_DATE_TIME > after:
+        return f"record time {after} s is not a date after dated records"
+    if after < before - 3600:
+        return f"record time runs back {before - after} s"
+    if after > before + _MAX_GAP_S:
+        return f"record time leaps ahead {(after - before) / 86400:.0f} days"
+    return None
 
 
 def _dev_scales(state: dict) -> dict[str, tuple[float, float]]:
@@ -279,6 +328,7 @@ def decode(path: Path, data: bytes) -> tuple[dict, list[str], bool]:
             check_crc = False
             partial = True
         state["defs"] = {}
+        state["last_at"] = None
         try:
             reached = _walk(data, start, end, sink, state)
         except _Damaged as exc:

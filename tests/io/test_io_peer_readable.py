@@ -16,7 +16,7 @@ from fit_bytes import START, build, without_crc
 from io_synthetic import synthetic_run
 
 from governor.io import CorruptFileError, read_log
-from governor.io.fit import VARIABLE_MAP, read_fit
+from governor.io.fit import VARIABLE_MAP, crc16, read_fit
 from governor.io.writers import write_gpx, write_tcx
 
 
@@ -155,6 +155,69 @@ def test_a_fit_file_damaged_part_way_keeps_the_records_before_the_damage(tmp_pat
     assert activity.attrs["report"].partial
     assert "damaged at byte" in report and "records before it were kept" in report
     assert 20 < len(activity) < 120
+
+
+def _record_offsets(data: bytes, n: int) -> list[int]:
+    """Where each of ``build(n)``'s record messages begins (header 0x02, then its time)."""
+    return [data.index(b"\x02" + struct.pack("<I", START + i)) for i in range(n)]
+
+
+@pytest.mark.parametrize("fill", [0x00, 0xFF])
+def test_unwritten_storage_part_way_is_damage_not_records(tmp_path, fill):
+    # 64 bytes lost from inside the 200th record on: zeros decode as valid data messages of
+    # local type 0 (all fields 0, time 0) and 0xFF as compressed-time messages, so without
+    # recognising the fill they come back as records and sessions that never happened
+    n = 300
+    data = bytearray(build(n))
+    offsets = _record_offsets(bytes(data), n)
+    lost = offsets[200] + 7
+    data[lost: lost + 64] = bytes([fill]) * 64
+    path = tmp_path / "unwritten.fit"
+    path.write_bytes(bytes(data))
+    activity = read_log(path)
+    report = _report(activity)
+    assert activity.attrs["report"].partial
+    name = "zero" if fill == 0 else "0xFF"
+    assert f"damaged at byte {lost} of {len(data)} ({name}-filled bytes)" in report
+    # the 200 whole records before the fill are kept, the one it began inside is not
+    assert "the 200 records before it were kept" in report
+    assert activity.attrs["n_points"] == 200
+    assert len(activity.attrs["sessions"]) == 1
+    seconds = activity.index.asi8 / 1e9 - (START + 631065600)
+    assert seconds.min() >= 0 and seconds.max() <= 199
+    assert activity["distance_m"].max() <= 199 * 3.5 + 1e-6
+
+
+@pytest.mark.parametrize(("new_time", "why"), [
+    (5, "record time 5 s is not a date after dated records"),
+    (START + 150 - 7200, "record time runs back 7199 s"),
+    (START + 150 + 30 * 86400, "record time leaps ahead 30 days"),
+])
+def test_a_record_time_no_clock_could_give_is_damage(tmp_path, new_time, why):
+    n = 300
+    data = bytearray(build(n, pause=None))
+    at = _record_offsets(bytes(data), n)[150]
+    struct.pack_into("<I", data, at + 1, new_time)
+    path = tmp_path / "clock.fit"
+    path.write_bytes(bytes(data))
+    activity = read_log(path)
+    report = _report(activity)
+    assert f"damaged at byte {at} of {len(data)} ({why})" in report
+    assert activity.attrs["n_points"] == 150 and len(activity.attrs["sessions"]) == 1
+
+
+def test_a_pause_of_hours_between_records_is_not_damage(tmp_path):
+    # a watch left paused over lunch: 3 h between two records is a real gap
+    n = 120
+    data = bytearray(build(n, pause=None))
+    offsets = _record_offsets(bytes(data), n)
+    for i in range(60, n):
+        struct.pack_into("<I", data, offsets[i] + 1, START + i + 3 * 3600)
+    data[-2:] = struct.pack("<H", crc16(bytes(data[:-2])))
+    path = tmp_path / "lunch.fit"
+    path.write_bytes(bytes(data))
+    raw = read_fit(path, bytes(data))
+    assert not raw.partial and len(raw.frame) == n
 
 
 def test_a_fit_file_cut_short_keeps_what_it_holds(tmp_path):
