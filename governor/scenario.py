@@ -39,7 +39,10 @@ class Course:
         Distances [m] at which ``elevation_m`` is given, strictly increasing from 0.
     elevation_m
         Elevation [m] at those distances. Between points the course is straight, so the
-        grade is piecewise constant; beyond the last point it is flat.
+        grade is piecewise constant; beyond the last point it is flat. The model takes the
+        grade under the runner as its mean over the 10 m around them
+        (``governor.model.GRADE_WINDOW_M``), so a change of grade is run into over a
+        few steps.
     """
 
     distance_m: tuple[float, ...] = (0.0,)
