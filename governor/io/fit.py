@@ -160,7 +160,9 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
     pos = start
     last_time = state["last_time"]
     records = sink.setdefault(_RECORD, [])
-    last_record = state.get("last_record")
+    last_record = state["last_record"]
+    # the list the last message went to, and the byte after it
+    last_kept: tuple[list, int] | None = None
     while pos < end:
         header = data[pos]
         if header in (0x00, 0xFF) and data[pos: pos + _FILL_RUN] in _FILLS:
@@ -170,8 +172,8 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
             first = pos
             while first > start and data[first - 1] == fill:
                 first -= 1
-            if first < pos and state.get("last_at") is not None and first < state["last_at"][1]:
-                state["last_at"][0].pop()
+            if last_kept is not None and first < last_kept[1]:
+                last_kept[0].pop()
             raise _Damaged(first, f"{'zero' if fill == 0 else '0xFF'}-filled bytes")
         pos += 1
         if header & 0x80:  # compressed timestamp header
@@ -258,11 +260,11 @@ def _walk(data: bytes, start: int, end: int, sink: dict, state: dict) -> int:
                         raise _Damaged(pos - definition.size - 1, why)
                 last_record = timestamp
             records.append((timestamp, values))
-            state["last_at"] = (records, pos)
+            last_kept = (records, pos)
         else:
             messages = sink.setdefault(definition.number, [])
             messages.append((timestamp, values))
-            state["last_at"] = (messages, pos)
+            last_kept = (messages, pos)
             if definition.number == _FIELD_DESCRIPTION:
                 name = values.get(3)
                 if name is not None and 0 in values and 1 in values:
@@ -299,7 +301,7 @@ def decode(path: Path, data: bytes) -> tuple[dict, list[str], bool]:
     sink: dict = {}
     notes: list[str] = []
     partial = False
-    state = {"defs": {}, "dev": {}, "last_time": None}
+    state = {"defs": {}, "dev": {}, "last_time": None, "last_record": None}
     pos = 0
     n = len(data)
     first = True
@@ -328,7 +330,6 @@ def decode(path: Path, data: bytes) -> tuple[dict, list[str], bool]:
             check_crc = False
             partial = True
         state["defs"] = {}
-        state["last_at"] = None
         try:
             reached = _walk(data, start, end, sink, state)
         except _Damaged as exc:
