@@ -193,7 +193,14 @@ def fill_distance(frame: pd.DataFrame, report: CleaningReport) -> pd.DataFrame:
         window = pd.Timedelta(seconds=POSITION_SMOOTHING_S)
         la = pd.Series(lat[idx], index=when).rolling(window, center=True, min_periods=1).mean()
         lo = pd.Series(lon[idx], index=when).rolling(window, center=True, min_periods=1).mean()
-        la, lo = la.to_numpy(), lo.to_numpy()
+        la, lo = la.to_numpy(copy=True), lo.to_numpy(copy=True)
+        # within half a window of either end the mean is one-sided and lags: it would pull
+        # the first and last positions inward (the distance short by half a step, the
+        # speed at each end low); there the positions stay as recorded
+        seconds = (when - when[0]).total_seconds().to_numpy()
+        edge = (seconds < POSITION_SMOOTHING_S / 2) | (seconds[-1] - seconds
+                                                        < POSITION_SMOOTHING_S / 2)
+        la[edge], lo[edge] = lat[idx][edge], lon[idx][edge]
         steps = haversine_m(la[:-1], lo[:-1], la[1:], lo[1:])
         dist[idx] = np.r_[0.0, np.cumsum(steps)]
         dist = pd.Series(dist).ffill().fillna(0.0).to_numpy()

@@ -123,3 +123,16 @@ def test_gps_fix_with_implausible_acceleration_removed():
     cleaned, _, report = clean(run, sport="running")
     assert report.step("gps_jumps").count == 1
     assert cleaned["distance_m"].iloc[-1] == pytest.approx(900.0, rel=0.01)
+
+
+def test_positions_are_not_pulled_inward_at_the_ends(tmp_path):
+    # a centred running mean cut short at an end lags: it put the last position half a
+    # step back, so the distance came out short and the last seconds' speed fell away,
+    # which a race fit read as a finish slower than the runner ran
+    run = synthetic_run(600, 4.5)
+    path = tmp_path / "steady.gpx"
+    write_gpx(run, path)  # no distance in GPX: it is integrated from positions
+    activity = read_log(path)
+    assert activity["distance_m"].iloc[-1] == pytest.approx(2700.0, abs=0.5)
+    assert activity["speed_mps"].iloc[-5:].to_numpy() == pytest.approx(4.5, abs=0.05)
+    assert activity["speed_mps"].iloc[:5].to_numpy() == pytest.approx(4.5, abs=0.05)
