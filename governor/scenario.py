@@ -94,8 +94,9 @@ class Course:
     def smoothed(cls, distance_m, elevation_m) -> Course:
         """A course from a recorded or drawn profile, smoothed as fitting smooths a log:
         elevation by distance through a 70 m running median, then a 110 m running mean,
-        kept every 50 m, grades clipped to ±40 %; flat where there is no elevation or the
-        profile is shorter than 100 m.
+        kept every 50 m and at its end, grades clipped to ±40 %; each end carried on by the
+        straight line through its last 100 m, so the windows stay centred there; flat where
+        there is no elevation or the profile is shorter than 100 m.
 
         Smoothing matters: the cost of running is convex in grade (Minetti et al. 2002),
         so noise in the elevation makes a course that costs more than the real one.
@@ -109,12 +110,28 @@ class Course:
             return cls()
         order = np.argsort(distance[ok], kind="stable")
         d_ok, z_ok = distance[ok][order], elevation[ok][order]
-        fine = np.arange(0.0, d_ok[-1] + 10.0, 10.0)
-        z = pd.Series(np.interp(fine, d_ok - d_ok[0], z_ok))
-        z = z.rolling(7, center=True, min_periods=1).median()
-        z = z.rolling(11, center=True, min_periods=1).mean().to_numpy()
-        grid = fine[::5]
-        zg = z[::5]
+        span = float(d_ok[-1] - d_ok[0])
+        fine = np.linspace(0.0, span, max(int(np.ceil(span / 10.0)), 1) + 1)  # ~10 m apart
+        z = np.interp(fine, d_ok - d_ok[0], z_ok)
+        # each end carried on by the straight line through its last 100 m, for the windows
+        # to stay centred there: a window cut short at an end averages only the profile
+        # behind it, and flattens a climb or descent that runs to the finish (the line, not
+        # the last point alone, so that one noisy reading does not tilt the end)
+        pad = 10
+        if z.size > pad:
+            steps = np.arange(1.0, pad + 1.0)
+            head = np.polyfit(np.arange(pad + 1.0), z[:pad + 1], 1)
+            tail = np.polyfit(np.arange(pad + 1.0), z[-pad - 1:], 1)
+            z = np.r_[np.polyval(head, -steps[::-1]), z, np.polyval(tail, pad + steps)]
+        else:
+            pad = 0
+        z = pd.Series(z).rolling(7, center=True, min_periods=1).median()
+        z = z.rolling(11, center=True, min_periods=1).mean().to_numpy()[pad:pad + fine.size]
+        # kept every 50 m, and at the end: a profile that stopped short would leave the
+        # last tens of metres flat
+        keep = np.unique(np.r_[np.arange(0, fine.size, 5), fine.size - 1])
+        grid = fine[keep]
+        zg = z[keep]
         g = np.clip(np.diff(zg) / np.diff(grid), -0.4, 0.4)
         zg = np.concatenate([[zg[0]], zg[0] + np.cumsum(g * np.diff(grid))])
         return cls.from_profile(grid, zg)

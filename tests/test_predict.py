@@ -104,8 +104,8 @@ def test_course_from_a_route_without_times(tmp_path, kind):
     path = _route_gpx(tmp_path / "route.gpx", pts, kind=kind)
     course = gv.Course.from_log(path)
     length = float(np.sum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])))
-    # kept every 50 m from the start: within one step of the route's length
-    assert length - 50.0 <= course.length_m <= length
+    # kept every 50 m from the start and at its end: the route's length
+    assert course.length_m == pytest.approx(length, abs=1e-6)
     # a single 40 m climb and descent: smoothing keeps its height to a few metres
     assert course.climb_m == pytest.approx(40.0, abs=4.0)
     assert max(course.elevation_m) - min(course.elevation_m) == pytest.approx(40.0, abs=4.0)
