@@ -23,6 +23,14 @@ INTENT_SEGMENT_S = 10.0
 STOP_MARGIN_S = 3
 #: Least noise of speed [m/s] and of heart rate [bpm] a log is given.
 SPEED_SIGMA_FLOOR = 0.05
+#: A race's first seconds whose speed is not scored [s]. From a standing start a runner is
+#: at pace within a few seconds, and over those seconds the recorded speed is the device's
+#: smoothing of the acceleration (a derivative over 5 s of positions averaged over 3 s, for
+#: speed taken from positions), not the runner's speed: a sample there missed the model by
+#: tens of noise levels and outweighed the rest of a 5 km race, so the fit bent critical
+#: speed and D' to the start. The race's parameters act over minutes. 10 s covers the
+#: acceleration and the smoothing; a judgement, not a measured constant.
+RACE_START_UNSCORED_S = 10.0
 HEART_RATE_SIGMA_FLOOR = 1.0
 
 
@@ -45,6 +53,7 @@ class LogData:
     environment: Environment
     protocol: object
     notes: list[str] = field(default_factory=list)
+    scored_from: int = 0          # first sample whose speed is scored (a race's start is not)
 
     @property
     def has_heart_rate(self) -> bool:
@@ -241,6 +250,8 @@ def prepare(activity: pd.DataFrame, *, effort: str | None = None,
         heart_rate_sigma=(robust_noise(hr, floor=HEART_RATE_SIGMA_FLOOR)
                           if np.isfinite(hr).any() else math.nan),
         course=course, environment=environment, protocol=protocol, notes=notes,
+        scored_from=(int(np.searchsorted(time, RACE_START_UNSCORED_S))
+                     if effort == "race" else 0),
     )
 
 
