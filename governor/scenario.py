@@ -109,10 +109,15 @@ class Course:
         if not ok.any() or np.nanmax(distance) < 100.0:
             return cls()
         order = np.argsort(distance[ok], kind="stable")
-        d_ok, z_ok = distance[ok][order], elevation[ok][order]
-        span = float(d_ok[-1] - d_ok[0])
-        fine = np.linspace(0.0, span, max(int(np.ceil(span / 10.0)), 1) + 1)  # ~10 m apart
-        z = np.interp(fine, d_ok - d_ok[0], z_ok)
+        # distance from the start of the run, even where the elevation starts later (flat
+        # before its first reading)
+        d_ok = distance[ok][order] - float(np.nanmin(distance))
+        z_ok = elevation[ok][order]
+        span = float(d_ok[-1])
+        if span < 100.0:
+            return cls()
+        fine = np.linspace(0.0, span, int(np.ceil(span / 10.0)) + 1)  # ~10 m apart
+        z = np.interp(fine, d_ok, z_ok)
         # each end carried on by the straight line through its last 100 m, for the windows
         # to stay centred there: a window cut short at an end averages only the profile
         # behind it, and flattens a climb or descent that runs to the finish (the line, not

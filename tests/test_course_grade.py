@@ -5,6 +5,7 @@ continuously with the parameters."""
 from __future__ import annotations
 
 import importlib
+import math
 
 import numpy as np
 import pytest
@@ -73,3 +74,18 @@ def test_a_smoothed_course_keeps_its_slope_to_both_ends():
     grades = np.diff(z) / np.diff(dd)
     assert grades == pytest.approx(0.012, abs=1e-6)
     assert dd[-1] >= d[-1]  # the profile reaches the end of the run
+
+
+def test_a_profile_whose_elevation_starts_late_keeps_its_distances():
+    # elevation missing over the first 200 m: flat there, and the climb where it was run
+    # (the profile once started at its first reading, 200 m early), to the end of the run
+    d = np.arange(0.0, 3001.0, 5.0)
+    z = 100.0 + 0.01 * d
+    z[d < 200.0] = np.nan
+    course = gv.Course.smoothed(d, z)
+    dd, zz = np.asarray(course.distance_m), np.asarray(course.elevation_m)
+    assert dd[-1] == pytest.approx(3000.0)
+    assert np.interp(1500.0, dd, zz) == pytest.approx(115.0, abs=0.05)
+    # one reading of elevation only: a flat course, not an error
+    flat = gv.Course.smoothed([0.0, 200.0], [math.nan, 5.0])
+    assert np.ptp(np.asarray(flat.elevation_m)) < 1e-9
