@@ -430,7 +430,9 @@ def _profile_end(problem: _Problem, u: np.ndarray, cost: float, cov: np.ndarray,
         return u[j] + direction * t_in
     t_out, q_out = outside
     if not math.isfinite(q_out):
-        return u[j] + direction * t_in
+        # the model refused every value tried past the last one inside: with none inside,
+        # the profile says nothing on this side (NaN: the Wald end is given instead)
+        return u[j] + direction * t_in if t_in > 0 else math.nan
     return u[j] + direction * (t_in + (target - q_in) / (q_out - q_in) * (t_out - t_in))
 
 
@@ -501,8 +503,9 @@ class FitResult:
         errors inside the bounds.
     distance_scale_ : dict
         Each race's fitted distance calibration, by log name: its distances as recorded
-        over the distance run (1.01: the device read 1 % long). The race is fitted (and in
-        ``logs``) at its recorded distances divided by it.
+        over the distance run (1.01: the device read 1 % long). The race is fitted at its
+        recorded distances divided by it; ``logs`` hold it as recorded. Fitted only when
+        critical speed is (with it held, a calibration would stand in for it).
     correlation_ : pandas.DataFrame
         Correlation matrix of the varied parameters.
     success, message
@@ -1153,8 +1156,10 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         for i, log in zip(speed_idx, reweighted, strict=True):
             logs[i] = log
         evaluations = problem.evaluations
+        # with critical speed held, a calibration would stand in for it (a race read 3 %
+        # short in place of a runner 3 % slower than held): fitted only beside it
         problem = _Problem(base, speed_names, [logs[i] for i in speed_idx], heart=False,
-                           scale_taus=taus)
+                           scale_taus=taus if "critical_speed_mps" in speed_names else None)
         problem.evaluations = evaluations
         x0 = problem.to_u(problem.params(best.x))
         u0 = np.concatenate([u0, x0[len(speed_names):]])
@@ -1266,9 +1271,11 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     if not success:
         message = f"least squares did not converge: {message}"
     v_all = [predicted_speed(sim, log) for sim, log in zip(sims, logs, strict=True)]
+    # in the units the speed was recorded in (a calibrated race's residuals times its scale)
+    scales = [distance_scale.get(nm, 1.0) for nm in _unique_names(logs)]
     rmse_v = math.sqrt(float(np.mean(np.concatenate(
-        [(v - log.speed_mps)[log.scored_from:] for v, log in zip(v_all, logs, strict=True)])
-        ** 2)))
+        [((v - log.speed_mps) * f)[log.scored_from:]
+         for v, log, f in zip(v_all, logs, scales, strict=True)]) ** 2)))
     hr_res = [tr.residuals(fitted) for tr in trajectories]
     rmse_hr = (math.sqrt(float(np.mean(np.concatenate(hr_res) ** 2))) if hr_res
                else math.nan)
@@ -1309,7 +1316,9 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     return FitResult(
         params_=fitted, stderr_=stderr, correlation_=correlation, success=success,
         message=str(message), rmse_speed_=rmse_v, rmse_heart_rate_=rmse_hr, aic=aic, bic=bic,
-        n_obs=n_obs, varied=names, start_=start_values, baselines_=table, logs=logs,
+        n_obs=n_obs, varied=names, start_=start_values, baselines_=table,
+        logs=[replace(r, heart_rate_sigma=log.heart_rate_sigma)  # the races as recorded
+              for r, log in zip(recorded, logs, strict=True)],
         heart_rate_baselines_=heart_table, n_parameters=k, information_=information,
         warnings=warnings,
         n_evaluations=problem.evaluations, run_time_s=time.perf_counter() - t0,

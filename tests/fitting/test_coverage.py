@@ -130,3 +130,9 @@ def test_a_joint_fit_reads_each_races_distance_calibration():
     low, high = result.interval_["d_prime_m"]
     assert low <= truth.d_prime_m <= high
     assert "distance calibration" in result.report()
+    # the result's logs are the races as recorded; with critical speed held no calibration
+    # is fitted (it would stand in for critical speed)
+    for log, fitted_log in zip(logs, result.logs, strict=True):
+        assert fitted_log.distance_m[-1] == pytest.approx(log["distance_m"].iloc[-1], rel=2e-3)
+    held = gv.fit(logs[0], effort="race", vary=["reserve_margin"], with_baselines=False)
+    assert held.success and held.distance_scale_ == {}
