@@ -197,11 +197,11 @@ class _Problem:
         k = len(self.names)
         return SCALE_RANGE * (2.0 * np.clip(np.asarray(u[k:], dtype=float), 0.0, 1.0) - 1.0)
 
-    def to_u(self, params: Params, scale_errors: Sequence[float] | None = None) -> np.ndarray:
+    def to_u(self, params: Params) -> np.ndarray:
+        """The scaled vector of ``params``, each distance calibration error at 0."""
         x = np.array([getattr(params, n) for n in self.names])
-        e = np.zeros(len(self.scaled)) if scale_errors is None else np.asarray(scale_errors)
         return np.concatenate([np.clip((x - self.lo) / (self.hi - self.lo), 0.0, 1.0),
-                               np.clip(0.5 + e / (2.0 * SCALE_RANGE), 0.0, 1.0)])
+                               np.full(len(self.scaled), 0.5)])
 
     def logs_at(self, u: np.ndarray) -> list[LogData]:
         """The logs as read at ``u``: each scaled race's distances divided by ``1 + e``."""
@@ -345,8 +345,10 @@ def _interval_jacobian(problem: _Problem, u: np.ndarray, jac: np.ndarray,
     return jac
 
 
-#: The chi-square (1 degree of freedom) quantile of the reported 95 % intervals.
+#: The chi-square (1 degree of freedom) quantile of the reported 95 % intervals, and the
+#: normal quantile it is the square of.
 CHI2_95 = 3.841458820694124
+Z_95 = math.sqrt(CHI2_95)
 #: Profile points per end of an interval (each a refit of the other parameters).
 PROFILE_STEPS = 4
 #: A profile point whose rise is within this fraction of the target ends the search.
@@ -402,7 +404,7 @@ def _profile_end(problem: _Problem, u: np.ndarray, cost: float, cov: np.ndarray,
     if room < 1e-9:
         return bound
     target = math.sqrt(rise)
-    t = min(1.959964 * math.sqrt(cov[j, j]), room)
+    t = min(Z_95 * math.sqrt(cov[j, j]), room)
     inside = (0.0, 0.0, u)            # distance from the fit, sqrt of the rise, where
     outside: tuple | None = None      # the nearest point past the rise
     for _ in range(PROFILE_STEPS):
@@ -599,9 +601,8 @@ class FitResult:
             f"heart-rate RMSE {self.rmse_heart_rate_:.1f} bpm; AIC {self.aic:.1f}, "
             f"BIC {self.bic:.1f}",
             f"  cost       {self.n_evaluations} model evaluations in {self.run_time_s:.2f} s",
-            "  parameters",
+            "  parameters (value +/- standard error, 95 % interval)",
         ]
-        lines[-1] += " (value +/- standard error, 95 % interval)"
         for name in self.varied:
             value = getattr(self.params_, name) if self.params_ is not None else math.nan
             err = self.stderr_.get(name, math.nan)
@@ -1177,9 +1178,9 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         parts.append((speed_names, best.x, u0, best.jac, all_blocks, problem.lo_all,
                       problem.hi_all, problem, [i for i in speed_idx for _ in (0, 1)]))
         # the races as fitted: distances divided by their fitted calibration
+        log_names = _unique_names(logs)
         for j, e in zip(problem.scaled, problem.scale_errors(best.x), strict=True):
-            name = _unique_names(logs)[speed_idx[j]]
-            distance_scale[name] = 1.0 + float(e)
+            distance_scale[log_names[speed_idx[j]]] = 1.0 + float(e)
         recorded = list(logs)
         for i, log in zip(speed_idx, problem.logs_at(best.x), strict=True):
             logs[i] = log
@@ -1388,8 +1389,8 @@ def _errors(u, u_start, jac, blocks, lo, hi, problem: _Problem | None = None):
         corr = cov / np.outer(err, err)
     unmoved = np.abs(np.asarray(u) - np.asarray(u_start)) < 1e-6
     value = lo + np.clip(np.asarray(u), 0.0, 1.0) * (hi - lo)
-    wald = np.column_stack([np.maximum(value - 1.959964 * err, lo),
-                            np.minimum(value + 1.959964 * err, hi)])
+    wald = np.column_stack([np.maximum(value - Z_95 * err, lo),
+                            np.minimum(value + Z_95 * err, hi)])
     if interval is None:
         interval = wald
     interval = np.where(np.isfinite(interval), interval, wald[:len(interval)])

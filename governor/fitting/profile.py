@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from governor.fitting.fit import HEART_PARAMS, FitResult, _unique_names, fit, prepare_logs
+from governor.fitting.fit import HEART_PARAMS, Z_95, FitResult, _unique_names, fit, prepare_logs
 from governor.io.metrics import grade_adjusted_speed
 from governor.params import TRAINED, Params
 from governor.units import format_duration, format_pace
@@ -338,7 +338,7 @@ def _table(result: FitResult, curve_fit, start: Params, logs, names, races, with
         value = float(getattr(fitted, nm))
         se = float(result.stderr_.get(nm, math.nan)) if nm in result.varied else math.nan
         if nm in result.varied and np.isfinite(se):
-            low, high = max(value - 1.959964 * se, lo_b), min(value + 1.959964 * se, hi_b)
+            low, high = max(value - Z_95 * se, lo_b), min(value + Z_95 * se, hi_b)
             loose = se > LOOSE_RELATIVE_ERROR * max(abs(value), 1e-9)
             status = "loose" if loose else "fitted"
             informed = (_informed_by(result.information_[nm])
