@@ -359,13 +359,39 @@ def mark_pauses(
     return frame.assign(moving=moving)
 
 
+def centred_mean(x: np.ndarray, n: int) -> np.ndarray:
+    """Running mean over ``n`` samples (odd) centred on each, NaN left out; within
+    ``n // 2`` samples of either end the window shrinks to stay centred, down to the end
+    sample as it is.
+
+    A window cut short at an end instead (pandas' ``min_periods``) averages only the
+    samples behind the end, and so lags wherever the signal trends there: elevation
+    averaged over the last 15 s of a race run downhill to the line read the finish about
+    a metre high, the course built from it ran a fifth less steeply over its last 100 m,
+    and a fit of the race read the runner's reserve margin high by 0.01-0.03 (on
+    noise-free simulated 5 km + half-marathon fits, against 0.00-0.005 with the true
+    course)."""
+    x = np.asarray(x, dtype=float)
+    m = x.size
+    i = np.arange(m)
+    h = np.minimum(n // 2, np.minimum(i, m - 1 - i))
+    ok = np.isfinite(x)
+    total = np.concatenate([[0.0], np.cumsum(np.where(ok, x, 0.0))])
+    count = np.concatenate([[0], np.cumsum(ok)])
+    lo, hi = i - h, i + h + 1
+    k = count[hi] - count[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(k > 0, (total[hi] - total[lo]) / np.maximum(k, 1), np.nan)
+
+
 def smooth_elevation_and_grade(frame: pd.DataFrame, report: CleaningReport) -> pd.DataFrame:
-    """Centred running mean of elevation, then grade = rise / run over ±5 s."""
+    """Centred running mean of elevation (:func:`centred_mean`), then grade = rise / run
+    over ±5 s."""
     elev = frame["elevation_m"]
     if elev.notna().sum() < 2:
         report.add("elevation", 0, "no elevation: grade left NaN")
         return frame.assign(grade=np.nan)
-    smooth = elev.rolling(ELEVATION_WINDOW_S, center=True, min_periods=1).mean().to_numpy()
+    smooth = centred_mean(elev.to_numpy(dtype=float), ELEVATION_WINDOW_S)
     h = GRADE_HALF_WINDOW_S
     dist = frame["distance_m"].to_numpy()
     grade = np.full(len(frame), np.nan)

@@ -136,3 +136,28 @@ def test_positions_are_not_pulled_inward_at_the_ends(tmp_path):
     assert activity["distance_m"].iloc[-1] == pytest.approx(2700.0, abs=0.5)
     assert activity["speed_mps"].iloc[-5:].to_numpy() == pytest.approx(4.5, abs=0.05)
     assert activity["speed_mps"].iloc[:5].to_numpy() == pytest.approx(4.5, abs=0.05)
+
+
+def test_elevation_is_not_lagged_at_the_ends():
+    # a run down a steady 2 % slope: the running mean of elevation must read the finish
+    # where it is (a window cut short at the end read it about a metre high, and the
+    # course built from it ran a fifth less steeply over its last 100 m)
+    run = synthetic_run(600, 4.0, grade=-0.02)
+    true = run["elevation_m"].to_numpy(dtype=float)
+    out, _, _ = clean(run)
+    smooth = out["elevation_m"].to_numpy(dtype=float)
+    assert smooth[-1] == pytest.approx(true[-1], abs=0.05)
+    assert smooth[0] == pytest.approx(true[0], abs=0.05)
+    assert smooth[-8:] == pytest.approx(true[-8:], abs=0.05)
+
+
+def test_centred_mean_keeps_its_window_centred_and_skips_gaps():
+    from governor.io.clean import centred_mean
+
+    x = np.arange(10.0) ** 2
+    out = centred_mean(x, 5)
+    assert out[2:8] == pytest.approx([(x[i - 2:i + 3]).mean() for i in range(2, 8)])
+    assert out[1] == pytest.approx(x[:3].mean())  # shrunk to +-1, still centred
+    assert out[0] == x[0] and out[-1] == x[-1]
+    x[4] = np.nan
+    assert centred_mean(x, 5)[5] == pytest.approx(np.nanmean(x[3:8]))
