@@ -366,9 +366,9 @@ def centred_mean(x: np.ndarray, n: int) -> np.ndarray:
 
     A window cut short at an end instead (pandas' ``min_periods``) averages only the
     samples behind the end, and so lags wherever the signal trends there: elevation
-    averaged over the last 15 s of a race run downhill to the line read the finish about
-    a metre high, the course built from it ran a fifth less steeply over its last 100 m,
-    and a fit of the race read the runner's reserve margin high by 0.01-0.03 (on
+    averaged over the last 15 s of a race run down a 1.3 % slope to the line read the
+    finish 0.2 m high, the course built from it ran a sixth less steeply over its last
+    100 m, and a fit of the race read the runner's reserve margin high by 0.01-0.03 (on
     noise-free simulated 5 km + half-marathon fits, against 0.00-0.005 with the true
     course)."""
     x = np.asarray(x, dtype=float)
