@@ -30,6 +30,9 @@ One row per log (``level == "log"``), and one per athlete when logs are grouped
 ``<parameter>``                fitted value of each parameter in :data:`PARAMETER_COLUMNS`
                                [its unit, see ``Params.table()``]; NaN where not fitted
 ``<parameter>_stderr``         its standard error [same unit]; NaN where not informed
+``<parameter>_low``, ``_high``  its 95 % interval [same unit] (``FitResult.interval_``:
+                               the profile likelihood for critical speed, D' and the
+                               margin, +-1.96 standard errors for the others)
 ``n_obs``                      residuals in the fit
 ``rmse_speed_mps``             root-mean-square error of speed [m/s]
 ``rmse_heart_rate_bpm``        root-mean-square error of heart rate [bpm]
@@ -96,7 +99,8 @@ _FIT = (["n_obs", "rmse_speed_mps", "rmse_heart_rate_bpm", "aic", "bic"]
 _RUN = ["run_time_s", "attempts", "worker", "key", "options"]
 #: The columns of the results table, in order (parameter columns as in PARAMETER_COLUMNS).
 COLUMNS = tuple(_TEXT + _LOG
-                + [c for p in PARAMETER_COLUMNS for c in (p, f"{p}_stderr")]
+                + [c for p in PARAMETER_COLUMNS
+                   for c in (p, f"{p}_stderr", f"{p}_low", f"{p}_high")]
                 + _FIT + _RUN)
 _STRING_COLUMNS = frozenset(_TEXT + ["effort", "best_model", "warnings", "worker", "key",
                                       "options"])
@@ -400,6 +404,8 @@ def _fill_fit(row: dict, result) -> None:
         row[name] = (float(getattr(result.params_, name)) if result.params_ is not None
                      else math.nan)
         row[f"{name}_stderr"] = float(result.stderr_.get(name, math.nan))
+        row[f"{name}_low"], row[f"{name}_high"] = map(
+            float, result.interval_.get(name, (math.nan, math.nan)))
     base = result.baselines_
     for model in BASELINES:
         if model in base.index:

@@ -105,6 +105,11 @@ def test_rows_carry_the_fit_and_its_uncertainty(mixed):
         assert race[name] == pytest.approx(getattr(direct.params_, name), rel=1e-9)
         assert race[f"{name}_stderr"] == pytest.approx(direct.stderr_[name], rel=1e-9,
                                                        nan_ok=True)
+        low, high = direct.interval_[name]
+        assert race[f"{name}_low"] == pytest.approx(low, rel=1e-9, nan_ok=True)
+        assert race[f"{name}_high"] == pytest.approx(high, rel=1e-9, nan_ok=True)
+    cs = race["critical_speed_mps"]
+    assert race["critical_speed_mps_low"] < cs < race["critical_speed_mps_high"]
     assert race["rmse_speed_mps"] == pytest.approx(direct.rmse_speed_)
     assert race["best_model"] == direct.baselines_["aic"].astype(float).idxmin()
     assert race["aic_riegel"] == pytest.approx(direct.baselines_.loc["riegel", "aic"])
