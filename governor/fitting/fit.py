@@ -379,14 +379,20 @@ PROFILE_STEPS = 4
 PROFILE_ACCEPT = 0.15
 #: Evaluations each profile point's refit may take, per free parameter (+1).
 PROFILE_NFEV = 6
-#: Tolerance of a profile point's refit (of the misfit, relative).
-PROFILE_TOL = 1e-3
+#: Tolerance of a profile point's refit, as a fraction of the interval's rise: the refit
+#: stops when a step lowers the misfit by less. A tolerance relative to the misfit itself
+#: (1e-3 of it, 5-13 % of the rise in a 5 km with a half marathon) let refits that crawl
+#: along the valley stop short of its floor, so the profile read the misfit high and the
+#: interval narrow: with 1e-4, two of seven critical-speed intervals that had missed the
+#: truth in that design held it. Never looser than 1e-3 of the misfit.
+PROFILE_TOL = 0.01
 
 
-def _profile_misfit(problem: _Problem, start: np.ndarray, j: int,
-                    uj: float) -> tuple[float, np.ndarray]:
+def _profile_misfit(problem: _Problem, start: np.ndarray, j: int, uj: float,
+                    tol: float) -> tuple[float, np.ndarray]:
     """The misfit with parameter ``j`` held at ``uj`` (scaled) and the others (the races'
-    distance calibrations among them) refitted from ``start``, and where they went.
+    distance calibrations among them) refitted from ``start``, and where they went; the
+    refit's tolerance ``tol`` is relative to the misfit (scipy's ``ftol``).
     Holding the calibrations where the covariance moves them instead saves most of a
     joint fit's refits, but one race's calibration trades off with its critical speed far
     from linearly: one 5 km's critical speed was then held in 32 of 40 fits, against 39."""
@@ -401,8 +407,8 @@ def _profile_misfit(problem: _Problem, start: np.ndarray, j: int,
 
     try:
         res = least_squares(held, start[free], bounds=(0.0, 1.0), diff_step=DIFF_STEP,
-                            x_scale="jac", ftol=PROFILE_TOL, xtol=PROFILE_TOL,
-                            gtol=PROFILE_TOL, max_nfev=PROFILE_NFEV * (1 + int(free.sum())))
+                            x_scale="jac", ftol=tol, xtol=tol, gtol=tol,
+                            max_nfev=PROFILE_NFEV * (1 + int(free.sum())))
     except (ValueError, RuntimeError):  # values the model refuses: past the interval
         return math.inf, start
     start[free] = res.x
@@ -432,7 +438,8 @@ def _profile_end(problem: _Problem, u: np.ndarray, cost: float, cov: np.ndarray,
     inside = (0.0, 0.0, u)            # distance from the fit, sqrt of the rise, where
     outside: tuple | None = None      # the nearest point past the rise
     for _ in range(PROFILE_STEPS):
-        misfit, x = _profile_misfit(problem, inside[2], j, u[j] + direction * t)
+        misfit, x = _profile_misfit(problem, inside[2], j, u[j] + direction * t,
+                                    min(PROFILE_TOL * rise / max(cost, 1e-300), 1e-3))
         q = math.sqrt(max(misfit - cost, 0.0))  # inf where the model refused the values
         if abs(q * q - rise) <= PROFILE_ACCEPT * rise:
             return u[j] + direction * t
