@@ -30,9 +30,11 @@ One row per log (``level == "log"``), and one per athlete when logs are grouped
 ``<parameter>``                fitted value of each parameter in :data:`PARAMETER_COLUMNS`
                                [its unit, see ``Params.table()``]; NaN where not fitted
 ``<parameter>_stderr``         its standard error [same unit]; NaN where not informed
-``<parameter>_low``, ``_high``  its 95 % interval [same unit] (``FitResult.interval_``:
-                               the profile likelihood for critical speed, D' and the
-                               margin, +-1.96 standard errors for the others)
+``<parameter>_low``            its 95 % interval's lower end [same unit]
+                               (``FitResult.interval_``: the profile likelihood for
+                               critical speed, D' and the margin, +-1.96 standard errors
+                               for the others); NaN where not fitted
+``<parameter>_high``           its upper end [same unit]
 ``n_obs``                      residuals in the fit
 ``rmse_speed_mps``             root-mean-square error of speed [m/s]
 ``rmse_heart_rate_bpm``        root-mean-square error of heart rate [bpm]
