@@ -219,7 +219,8 @@ class _Problem:
         """The data's residual blocks: speed and heart rate of each log, in turn.
 
         A log is simulated again only if what it depends on changed: the model's terms,
-        the time step and its own distance calibration. Each log keeps its last few
+        the time step and its own distance calibration (of the problem's attributes only
+        ``dt`` may change after it is made). Each log keeps its last few
         results, so a finite-difference column of one race's calibration costs one
         simulation, not one of every log (in a joint fit of six races this saves more
         than half of the simulations of the profile intervals and of the interval
@@ -230,26 +231,28 @@ class _Problem:
         p = None
         out: list[np.ndarray] = []
         ran = 0
-        for i, log in enumerate(self.logs):
-            key = (*terms, errors.get(i, 0.0))
-            cache = self._cache[i]
-            hit = cache.pop(key, None)
-            if hit is None:
-                if p is None:
-                    p = self.params(u)
-                if i in errors:
-                    log = rescaled_log(log, 1.0 / (1.0 + errors[i]))
-                hit = log_residuals(p, log, governor=self.governor, heart=self.heart,
-                                    dt=self.dt)
-                ran += 1
-                if len(cache) >= 2 * k + 4:  # more than a central-difference Jacobian's
-                    cache.pop(next(iter(cache)))
-            cache[key] = hit  # the most recent last
-            out += list(hit)
-        self.evaluations += ran
-        bar = _PROGRESS.get()
-        if bar is not None and ran:
-            bar.update(ran)
+        try:
+            for i, log in enumerate(self.logs):
+                key = (*terms, errors.get(i, 0.0))
+                cache = self._cache[i]
+                hit = cache.pop(key, None)
+                if hit is None:
+                    if p is None:
+                        p = self.params(u)
+                    if i in errors:
+                        log = rescaled_log(log, 1.0 / (1.0 + errors[i]))
+                    ran += 1  # counted if it raises too
+                    hit = log_residuals(p, log, governor=self.governor, heart=self.heart,
+                                        dt=self.dt)
+                    if len(cache) >= 2 * k + 4:  # more than a central-difference Jacobian's
+                        cache.pop(next(iter(cache)))
+                cache[key] = hit  # the most recent last
+                out += list(hit)
+        finally:
+            self.evaluations += ran
+            bar = _PROGRESS.get()
+            if bar is not None and ran:
+                bar.update(ran)
         return out
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
@@ -352,8 +355,9 @@ def _interval_jacobian(problem: _Problem, u: np.ndarray, jac: np.ndarray,
     differences with each parameter's step set to its standard error (at least
     :data:`DIFF_STEP`, at most :data:`INTERVAL_STEP_MAX`), and again, for
     :data:`INTERVAL_ROUNDS` rounds or until the steps settle within 20 % (the search's
-    own Jacobian only gives the first steps). Costs
-    ``2 k`` evaluations of every log per round for ``k`` parameters.
+    own Jacobian only gives the first steps). Costs per round two evaluations of every
+    log for each of the model's terms, and two of its own log for each race's
+    calibration (:meth:`_Problem.blocks` keeps the other logs' residuals).
     """
     steps = None
     for _ in range(INTERVAL_ROUNDS):
@@ -379,12 +383,16 @@ PROFILE_STEPS = 4
 PROFILE_ACCEPT = 0.15
 #: Evaluations each profile point's refit may take, per free parameter (+1).
 PROFILE_NFEV = 6
-#: Tolerance of a profile point's refit, as a fraction of the interval's rise: the refit
-#: stops when a step lowers the misfit by less. A tolerance relative to the misfit itself
-#: (1e-3 of it, 5-13 % of the rise in a 5 km with a half marathon) let refits that crawl
-#: along the valley stop short of its floor, so the profile read the misfit high and the
-#: interval narrow: with 1e-4, two of seven critical-speed intervals that had missed the
-#: truth in that design held it. Never looser than 1e-3 of the misfit.
+#: Tolerance of a profile point's refit, as a fraction of the interval's rise: scipy's
+#: ``ftol`` (and, at the same value, ``xtol`` and ``gtol``) is set so that the refit stops
+#: when a step lowers the misfit by less than this share of the rise, and never looser
+#: than 1e-3 of the misfit. A tolerance of 1e-3 of the misfit itself, 5-13 % of the rise
+#: in a 5 km with a half marathon, let refits that crawl along the valley stop short of
+#: its floor, so the profile read the misfit high and the interval narrow. A fixed 1e-4
+#: (about 1 % of the rise there) made two of seven critical-speed intervals that had
+#: missed the truth in that design hold it; a larger evaluation budget instead changed
+#: none. With this setting that design's critical speed was held in 35 of 40 fits, from
+#: 33 (``benchmarks/bench_coverage.py``, seed 7).
 PROFILE_TOL = 0.01
 
 
@@ -438,8 +446,9 @@ def _profile_end(problem: _Problem, u: np.ndarray, cost: float, cov: np.ndarray,
     inside = (0.0, 0.0, u)            # distance from the fit, sqrt of the rise, where
     outside: tuple | None = None      # the nearest point past the rise
     for _ in range(PROFILE_STEPS):
-        misfit, x = _profile_misfit(problem, inside[2], j, u[j] + direction * t,
-                                    min(PROFILE_TOL * rise / max(cost, 1e-300), 1e-3))
+        misfit, x = _profile_misfit(
+            problem, inside[2], j, u[j] + direction * t,
+            min(max(PROFILE_TOL * rise / max(cost, 1e-300), 1e-10), 1e-3))
         q = math.sqrt(max(misfit - cost, 0.0))  # inf where the model refused the values
         if abs(q * q - rise) <= PROFILE_ACCEPT * rise:
             return u[j] + direction * t
