@@ -159,5 +159,13 @@ def test_centred_mean_keeps_its_window_centred_and_skips_gaps():
     assert out[2:8] == pytest.approx([(x[i - 2:i + 3]).mean() for i in range(2, 8)])
     assert out[1] == pytest.approx(x[:3].mean())  # shrunk to +-1, still centred
     assert out[0] == x[0] and out[-1] == x[-1]
+    # a gap is an end like the array's: NaN stays NaN, and the windows beside it stay
+    # centred (a window cut short there would lag as at the array's ends)
     x[4] = np.nan
-    assert centred_mean(x, 5)[5] == pytest.approx(np.nanmean(x[3:8]))
+    out = centred_mean(x, 5)
+    assert np.isnan(out[4])
+    assert out[5] == x[5] and out[3] == x[3]
+    assert out[6] == pytest.approx(x[5:8].mean())
+    assert out[2] == pytest.approx(x[1:4].mean())
+    with pytest.raises(ValueError, match="odd"):
+        centred_mean(x, 4)
