@@ -33,7 +33,8 @@ One row per log (``level == "log"``), and one per athlete when logs are grouped
 ``<parameter>_low``            its 95 % interval's lower end [same unit]
                                (``FitResult.interval_``: the profile likelihood for
                                critical speed, D' and the margin, +-1.96 standard errors
-                               for the others); NaN where not fitted
+                               for the others, and where the profile gives no end);
+                               NaN where not fitted or not identified
 ``<parameter>_high``           its upper end [same unit]
 ``n_obs``                      residuals in the fit
 ``rmse_speed_mps``             root-mean-square error of speed [m/s]
@@ -610,8 +611,12 @@ class _Store:
                 raise OptionError(f"the results in {_lit(self.out)} were made with other "
                                   "options: resume with the same options, or give "
                                   "{overwrite}")
-            for key, group in table.groupby("key", sort=False):
-                self.rows[str(key)] = [_clean_record(r) for r in group.to_dict("records")]
+            # rows written before a column was added (an earlier version's table) are
+            # fitted again, not kept with that column empty
+            if _stored_columns(self.out) >= set(COLUMNS):
+                for key, group in table.groupby("key", sort=False):
+                    self.rows[str(key)] = [_clean_record(r)
+                                           for r in group.to_dict("records")]
         if self.parts.exists():
             for part in sorted(self.parts.glob("*.json")):
                 if part.name == _PARTS_META:
@@ -620,6 +625,9 @@ class _Store:
                     rows = json.loads(part.read_text())
                 except (OSError, ValueError):
                     continue  # cannot happen with atomic writes; refit it to be safe
+                if not all(set(COLUMNS) <= set(r) for r in rows):
+                    self.rows.pop(part.stem, None)  # an earlier version's rows: refit
+                    continue
                 self.rows[part.stem] = rows
             for tmp in self.parts.glob(".*.tmp*"):
                 with contextlib.suppress(OSError):
@@ -722,6 +730,13 @@ def write_results(table: pd.DataFrame, path: str | os.PathLike) -> Path:
         table.to_csv(tmp, index=False)
     os.replace(tmp, path)
     return path
+
+
+def _stored_columns(path: Path) -> set[str]:
+    """The columns a results file holds (its header), without reading its rows."""
+    if path.suffix.lower() == ".parquet":
+        return set(pd.read_parquet(path).columns)
+    return set(pd.read_csv(path, nrows=0).columns)
 
 
 def read_results(path: str | os.PathLike) -> pd.DataFrame:

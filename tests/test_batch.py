@@ -245,6 +245,26 @@ def test_resume_of_a_finished_batch_fits_nothing_and_adds_new_logs(tmp_path, cap
     assert first["key"].iloc[0] not in set(third["key"])
 
 
+def test_resume_fits_again_the_rows_of_an_older_table(tmp_path):
+    # a table written before a column existed: its rows are not kept with that column empty
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    shutil.copy(INTERVALS, logs / INTERVALS.name)
+    out = tmp_path / "r.csv"
+    first = gv.fit_many(logs, out=out, workers=0, progress=False)
+    old = pd.read_csv(out)
+    old.drop(columns=[c for c in old.columns if c.endswith(("_low", "_high"))]).to_csv(
+        out, index=False)
+    again = gv.fit_many(logs, out=out, workers=0, resume=True, progress=False)
+    assert len(again) == 1
+    assert again["heart_rate_tau_rise_s_low"].notna().all(), "fitted again"
+    assert again["heart_rate_tau_rise_s_low"].iloc[0] == pytest.approx(
+        first["heart_rate_tau_rise_s_low"].iloc[0])
+    # a finished table of this version is kept as it is
+    kept = gv.fit_many(logs, out=out, workers=0, resume=True, progress=False)
+    assert kept["run_time_s"].iloc[0] == again["run_time_s"].iloc[0]
+
+
 def test_resume_refuses_other_options(tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()
