@@ -1088,7 +1088,9 @@ def _client(scheduler):
 def summarise(table: pd.DataFrame, units: str = "metric") -> str:
     """A short text summary of a results table: counts by status, the fits, and each
     failure with its reason. Critical speed is shown as a pace, per km (``units="metric"``)
-    or per mile (``"imperial"``), with its error in seconds; the table keeps m/s."""
+    or per mile (``"imperial"``); the table keeps m/s. Critical speed, D' and the margin
+    are given with their 95 % intervals (``*_low``, ``*_high``), the heart-rate terms with
+    their standard errors (and the others too, for a table without intervals)."""
     from governor.units import format_pace, pace_unit, unit_metres
 
     per = pace_unit(units)
@@ -1109,16 +1111,32 @@ def summarise(table: pd.DataFrame, units: str = "metric") -> str:
             "RMSE [m/s]": ok["rmse_speed_mps"].map("{:.3f}".format),
             "best (AIC)": ok["best_model"],
         })
+        def pace(v):
+            return format_pace(v, per).split()[0]
+
+        profiled = ("critical_speed_mps", "d_prime_m", "reserve_margin")
         for c in cols:
-            values = zip(ok[c], ok[f"{c}_stderr"], strict=True)
-            if c == "critical_speed_mps":  # pace, its error by the delta method: d/v² · dv
-                view[heads[c]] = [("" if math.isnan(v) else
-                                   f"{format_pace(v, per).split()[0]} ± "
-                                   f"{unit_metres(per) * e / v**2:.0f} s") for v, e in values]
-            else:
-                view[heads[c]] = [("" if math.isnan(v) else f"{v:.3g} ± {e:.2g}")
-                                  for v, e in values]
+            rows = zip(ok[c], ok[f"{c}_stderr"], ok.get(f"{c}_low", ok[c] * math.nan),
+                       ok.get(f"{c}_high", ok[c] * math.nan), strict=True)
+            cells = []
+            for v, e, lo, hi in rows:
+                if math.isnan(v):
+                    cells.append("")
+                elif c in profiled and math.isfinite(lo) and math.isfinite(hi):
+                    # the 95 % interval (the profile's, often lopsided), not +- an error
+                    if c == "critical_speed_mps":  # the faster pace is the higher speed
+                        cells.append(f"{pace(v)} ({pace(hi)}-{pace(lo)})")
+                    else:
+                        cells.append(f"{v:.3g} ({lo:.3g}-{hi:.3g})")
+                elif c == "critical_speed_mps":  # its error by the delta method: d/v² · dv
+                    cells.append(f"{pace(v)} ± {unit_metres(per) * e / v**2:.0f} s")
+                else:
+                    cells.append(f"{v:.3g} ± {e:.2g}")
+            view[heads[c]] = cells
         lines.append(view.to_string(index=False))
+        if any(c in profiled for c in cols):
+            lines.append("CS pace, D' and margin: the fitted value (its 95 % interval); "
+                         "heart-rate terms: value ± standard error")
     bad = table[~table["status"].isin(["ok"])]
     for _, row in bad.iterrows():
         lines.append(f"  {row['status']:<10} {_short(row)}: {row['error']}")

@@ -503,6 +503,25 @@ def test_summary_lists_failures_with_reasons(mixed):
     assert "ride.tcx: the sport is cycling" in text
 
 
+def test_summary_gives_the_races_terms_with_their_intervals(mixed):
+    from governor.units import format_pace
+
+    _, _, table = mixed
+    race = table[table["file"].str.endswith(RACE.name)].iloc[0]
+    text = batch.summarise(table)
+
+    def pace(v):
+        return format_pace(v, "km").split()[0]
+
+    # the profile's interval (the faster pace first), not +- a standard error
+    cs = (f"{pace(race['critical_speed_mps'])} ({pace(race['critical_speed_mps_high'])}-"
+          f"{pace(race['critical_speed_mps_low'])})")
+    assert cs in text
+    d = race["d_prime_m"], race["d_prime_m_low"], race["d_prime_m_high"]
+    assert f"{d[0]:.3g} ({d[1]:.3g}-{d[2]:.3g})" in text
+    assert "its 95 % interval" in text
+
+
 def test_a_script_without_a_main_guard_gets_a_clear_error(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text("import governor as gv\n"
