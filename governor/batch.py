@@ -73,7 +73,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from governor.fitting.fit import GOVERNOR_PARAMS, HEART_PARAMS, RESERVE_PARAMS, fit
+from governor.fitting.fit import (
+    GOVERNOR_PARAMS,
+    HEART_PARAMS,
+    RESERVE_PARAMS,
+    _interactive,
+    fit,
+)
 from governor.io import Activity, LogError, NotAnActivityError, read_log
 from governor.io._source import FORMATS
 from governor.params import TRAINED, Params
@@ -893,13 +899,23 @@ def _shutdown(executor: cf.Executor, *, cancel: bool) -> None:
         executor.shutdown(wait=not cancel)
 
 
+#: Seconds between the progress lines written where stderr is not a terminal (a log file).
+PROGRESS_LINE_S = 30.0
+
+
 class _Progress:
-    """A tqdm bar with ok/failed counts and an ETA (or nothing when quiet)."""
+    """A tqdm bar with ok/failed counts and an ETA (or nothing when quiet). Where stderr is
+    not a terminal (a log file, a scheduler's output) a bar would write a line at every
+    redraw; there one plain line is written every :data:`PROGRESS_LINE_S` and at the
+    end."""
 
     def __init__(self, total: int, done: int, enabled: bool) -> None:
         self.counts: Counter[str] = Counter()
         self.bar = None
-        if enabled:
+        self.lines = enabled and not _interactive(sys.stderr)
+        self.total, self.done = total, done
+        self.started = self.last_line = time.monotonic()
+        if enabled and not self.lines:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, initial=done, unit="log", dynamic_ncols=True,
@@ -908,9 +924,20 @@ class _Progress:
     def update(self, rows: list[dict]) -> None:
         for row in rows:
             self.counts[row["status"]] += 1
+        self.done += 1
         if self.bar is not None:
             self._postfix()
             self.bar.update(1)
+        elif self.lines and (time.monotonic() - self.last_line >= PROGRESS_LINE_S
+                             or self.done >= self.total):
+            self._line()
+
+    def _line(self) -> None:
+        self.last_line = time.monotonic()
+        failed = self.counts["unreadable"] + self.counts["fit failed"]
+        print(f"governor: fitted {self.done}/{self.total} logs ({self.counts['ok']} ok, "
+              f"{failed} failed, {self.counts['skipped']} skipped) in "
+              f"{self.last_line - self.started:.0f} s", file=sys.stderr, flush=True)
 
     def running(self, jobs: list[tuple[Job, float]]) -> None:
         """Name the longest-running job (with its time so far) once it has run 5 s: a
@@ -987,7 +1014,8 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
         Files or folders to leave out of the search (a manifest or truth table kept beside
         the logs, say). ``out`` and its parts are always left out.
     progress
-        Show a progress bar (on stderr).
+        Show a progress bar on stderr in a terminal or a notebook; where stderr is a file
+        (a log, a scheduler's output), a plain line every 30 s and at the end instead.
 
     Returns
     -------

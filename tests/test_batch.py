@@ -265,6 +265,19 @@ def test_resume_fits_again_the_rows_of_an_older_table(tmp_path):
     assert kept["run_time_s"].iloc[0] == again["run_time_s"].iloc[0]
 
 
+def test_progress_into_a_log_file_is_plain_lines(tmp_path, capsys):
+    # stderr captured is not a terminal: no bar redrawn at every step ("\r"), one plain
+    # line at the end with the counts
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    shutil.copy(INTERVALS, logs / INTERVALS.name)
+    (logs / "notes.csv").write_text("a,b\n1,2\n")
+    gv.fit_many(logs, workers=0, progress=True)
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    assert "governor: fitted 2/2 logs (1 ok, 0 failed, 1 skipped)" in err
+
+
 def test_resume_refuses_other_options(tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -419,7 +432,8 @@ def test_cli_fit_writes_the_table_and_says_some_failed(tmp_path, capsys):
     assert code == 0
     printed = capsys.readouterr()
     assert "1 log(s): 1 ok" in printed.out
-    assert "fitting" in printed.err, "a progress bar"
+    # stderr captured is not a terminal: progress as a plain line, not a bar
+    assert "governor: fitted 1/1 logs (1 ok" in printed.err, "progress"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -542,7 +556,8 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_leaves_nothing(tmp_path, 
     assert not out.exists() and not Path(f"{out}.parts").exists()
 
 
-def test_the_bar_names_a_long_joint_fit_while_it_runs(capfd):
+def test_the_bar_names_a_long_joint_fit_while_it_runs(capfd, monkeypatch):
+    monkeypatch.setattr(batch, "_interactive", lambda stream: True)  # as in a terminal
     bar = batch._Progress(3, 0, enabled=True)
     joint = batch.Job("athlete", "k", "a.csv; b.csv", ("a.csv", "b.csv"), athlete="ann")
     short = batch.Job("log", "j", "/logs/c.csv", ("/logs/c.csv",))

@@ -124,6 +124,17 @@ _PROGRESS: contextvars.ContextVar = contextvars.ContextVar("governor_fit_progres
                                                            default=None)
 
 
+def _interactive(stream) -> bool:
+    """Whether a progress bar can redraw itself on ``stream``: a terminal, or a notebook
+    (elsewhere, a log file, it would write a line at every redraw)."""
+    try:
+        if stream.isatty():
+            return True
+    except (AttributeError, ValueError):
+        return False
+    return "ipykernel" in sys.modules
+
+
 def _stage(text: str) -> None:
     """Name the stage the fit is in on its progress bar (if it shows one)."""
     bar = _PROGRESS.get()
@@ -1137,13 +1148,14 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     progress
         Show a progress bar on stderr: the simulations run so far, their rate, and the
         stage (search, refinement, heart rate, baselines). A joint fit of several logs
-        runs for tens of seconds.
+        runs for tens of seconds. Shown in a terminal or a notebook only, not where stderr
+        is a file.
 
     Returns
     -------
     FitResult
     """
-    if progress and _PROGRESS.get() is None:
+    if progress and _PROGRESS.get() is None and _interactive(sys.stderr):
         from tqdm import tqdm
 
         with tqdm(desc="fit", unit=" simulations", file=sys.stderr, dynamic_ncols=True,

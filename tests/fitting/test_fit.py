@@ -305,9 +305,13 @@ def test_a_long_fast_stretch_is_not_a_repetition():
     assert detect_effort(run(600)) == "training"
 
 
-def test_progress_shows_the_simulations_and_stage_and_changes_nothing(capfd):
+def test_progress_shows_the_simulations_and_stage_and_changes_nothing(capfd, monkeypatch):
     log = synthetic_log(TRUTH, gv.Race(3000.0), seed=3)
     quiet = gv.fit(log, params=START, effort="race", temperature_c=20.0)
+    # into a file (stderr captured) no bar: it would write a line at every redraw
+    gv.fit(log, params=START, effort="race", temperature_c=20.0, progress=True)
+    assert capfd.readouterr().err == ""
+    monkeypatch.setattr(fit_module, "_interactive", lambda stream: True)  # a terminal
     shown = gv.fit(log, params=START, effort="race", temperature_c=20.0, progress=True)
     err = capfd.readouterr().err
     assert "simulations" in err and "fit: searching" in err
