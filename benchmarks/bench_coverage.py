@@ -30,10 +30,10 @@ import time
 import numpy as np
 
 import governor as gv
+from governor.fitting.fit import Z_95
 from governor.fitting.synthetic import draw_runner, noisy_race_log
 
 PARAMETERS = ("critical_speed_mps", "d_prime_m", "reserve_margin")
-Z_95 = 1.959964
 TARGET = (0.90, 0.98)
 
 

@@ -215,11 +215,16 @@ class _Problem:
         return np.concatenate([np.clip((x - self.lo) / (self.hi - self.lo), 0.0, 1.0),
                                np.full(len(self.scaled), 0.5)])
 
+    def _read(self, i: int, e: float) -> LogData:
+        """Log ``i`` as read with distance calibration error ``e``: its distances divided
+        by ``1 + e``."""
+        return rescaled_log(self.logs[i], 1.0 / (1.0 + float(e)))
+
     def logs_at(self, u: np.ndarray) -> list[LogData]:
-        """The logs as read at ``u``: each scaled race's distances divided by ``1 + e``."""
+        """The logs as read at ``u`` (each scaled race at its calibration error)."""
         out = list(self.logs)
         for i, e in zip(self.scaled, self.scale_errors(u), strict=True):
-            out[i] = rescaled_log(self.logs[i], 1.0 / (1.0 + float(e)))
+            out[i] = self._read(i, e)
         return out
 
     def prior(self, u: np.ndarray) -> np.ndarray:
@@ -251,7 +256,7 @@ class _Problem:
                     if p is None:
                         p = self.params(u)
                     if i in errors:
-                        log = rescaled_log(log, 1.0 / (1.0 + errors[i]))
+                        log = self._read(i, errors[i])
                     ran += 1  # counted if it raises too
                     hit = log_residuals(p, log, governor=self.governor, heart=self.heart,
                                         dt=self.dt)
@@ -453,13 +458,12 @@ def _profile_end(problem: _Problem, u: np.ndarray, cost: float, cov: np.ndarray,
     if room < 1e-9:
         return bound
     target = math.sqrt(rise)
+    tol = min(max(PROFILE_TOL * rise / max(cost, 1e-300), 1e-10), 1e-3)  # of the misfit
     t = min(Z_95 * math.sqrt(cov[j, j]), room)
     inside = (0.0, 0.0, u)            # distance from the fit, sqrt of the rise, where
     outside: tuple | None = None      # the nearest point past the rise
     for _ in range(PROFILE_STEPS):
-        misfit, x = _profile_misfit(
-            problem, inside[2], j, u[j] + direction * t,
-            min(max(PROFILE_TOL * rise / max(cost, 1e-300), 1e-10), 1e-3))
+        misfit, x = _profile_misfit(problem, inside[2], j, u[j] + direction * t, tol)
         q = math.sqrt(max(misfit - cost, 0.0))  # inf where the model refused the values
         if abs(q * q - rise) <= PROFILE_ACCEPT * rise:
             return u[j] + direction * t
@@ -1192,6 +1196,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
                        "and no maximal effort (if it was a race, say so: effort='race' in Python, "
                        "--effort race on the command line)", warnings, problem, t0)
     fitted = base
+    log_names = _unique_names(logs)
     speed_blocks: list[np.ndarray] = []
     distance_scale: dict[str, float] = {}
     recorded = list(logs)
@@ -1230,7 +1235,6 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         parts.append((speed_names, best.x, u0, best.jac, all_blocks, problem.lo_all,
                       problem.hi_all, problem, [i for i in speed_idx for _ in (0, 1)]))
         # the races as fitted: distances divided by their fitted calibration
-        log_names = _unique_names(logs)
         for j, e in zip(problem.scaled, problem.scale_errors(best.x), strict=True):
             distance_scale[log_names[speed_idx[j]]] = 1.0 + float(e)
         recorded = list(logs)
@@ -1272,7 +1276,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
     intervals: dict = {}
     corr = np.full((len(names), len(names)), math.nan)
     blind_all, unmoved_all = [], []
-    information = pd.DataFrame(0.0, index=_unique_names(logs), columns=list(names))
+    information = pd.DataFrame(0.0, index=log_names, columns=list(names))
     for part_names, u, u_start, jac, blocks, lo, hi, stage, owners in parts:
         err, c, blind, unmoved, ci = _errors(u, u_start, jac, blocks, lo, hi, stage)
         k_part = len(part_names)  # the rest are nuisance distance errors
@@ -1325,7 +1329,7 @@ def fit(activity_or_list, *, params: Params | None = None, vary: Sequence[str] |
         message = f"least squares did not converge: {message}"
     v_all = [predicted_speed(sim, log) for sim, log in zip(sims, logs, strict=True)]
     # in the units the speed was recorded in (a calibrated race's residuals times its scale)
-    scales = [distance_scale.get(nm, 1.0) for nm in _unique_names(logs)]
+    scales = [distance_scale.get(nm, 1.0) for nm in log_names]
     rmse_v = math.sqrt(float(np.mean(np.concatenate(
         [((v - log.speed_mps) * f)[log.scored_from:]
          for v, log, f in zip(v_all, logs, scales, strict=True)]) ** 2)))
