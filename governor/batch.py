@@ -619,7 +619,7 @@ class _Store:
                                   "{overwrite}")
             # rows written before a column was added (an earlier version's table) are
             # fitted again, not kept with that column empty
-            if _stored_columns(self.out) >= set(COLUMNS):
+            if set(table.attrs["stored_columns"]) >= set(COLUMNS):
                 for key, group in table.groupby("key", sort=False):
                     self.rows[str(key)] = [_clean_record(r)
                                            for r in group.to_dict("records")]
@@ -738,15 +738,10 @@ def write_results(table: pd.DataFrame, path: str | os.PathLike) -> Path:
     return path
 
 
-def _stored_columns(path: Path) -> set[str]:
-    """The columns a results file holds (its header), without reading its rows."""
-    if path.suffix.lower() == ".parquet":
-        return set(pd.read_parquet(path).columns)
-    return set(pd.read_csv(path, nrows=0).columns)
-
-
 def read_results(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a results table written by :func:`fit_many` (``.parquet`` or ``.csv``)."""
+    """Read a results table written by :func:`fit_many` (``.parquet`` or ``.csv``), with
+    every column of :data:`COLUMNS`; ``attrs["stored_columns"]`` lists those the file
+    held (a table of an earlier version may lack some)."""
     path = Path(path)
     if path.suffix.lower() == ".parquet":
         table = pd.read_parquet(path)
@@ -757,7 +752,9 @@ def read_results(path: str | os.PathLike) -> pd.DataFrame:
     missing = {"key", "status", "file"} - set(table.columns)
     if missing:
         raise ValueError(f"{path}: not a governor results table (no {', '.join(missing)})")
-    return to_frame(table.to_dict("records"))
+    out = to_frame(table.to_dict("records"))
+    out.attrs["stored_columns"] = list(table.columns)
+    return out
 
 
 # ---------------------------------------------------------------------------------- run
