@@ -1,6 +1,6 @@
 """Benchmark of fitting (targets: one race log <= 0.3 s; an athlete of ten logs <= 3 s).
 
-    python benchmarks/bench_fit.py [--repeat 5]
+    python benchmarks/bench_fit.py [--repeat 5] [--threads N]
 
 Logs are synthetic (governor.fitting.synthetic_log: GPS-like AR(1) speed noise, heart-rate
 noise) so the run needs no data files; the model is compiled first so compile time is not
@@ -22,15 +22,16 @@ import time
 
 import governor as gv
 from governor.fitting import synthetic_log
+from governor.fitting.fit import available_cores
 
 TRUTH = gv.TRAINED.replace(critical_speed_mps=4.6, d_prime_m=230.0, reserve_margin=0.3)
 
 
-def timed(logs, efforts, repeat):
+def timed(logs, efforts, repeat, threads):
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        result = gv.fit(logs, effort=efforts, temperature_c=20.0)
+        result = gv.fit(logs, effort=efforts, temperature_c=20.0, threads=threads)
         times.append(time.perf_counter() - t0)
     return statistics.median(times), result
 
@@ -38,8 +39,11 @@ def timed(logs, efforts, repeat):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads of each fit (default: the cores available)")
     args = parser.parse_args(argv)
-    print(f"governor.fit benchmark; python {sys.version.split()[0]}")
+    threads = args.threads if args.threads is not None else available_cores()
+    print(f"governor.fit benchmark; python {sys.version.split()[0]}; {threads} thread(s)")
     race_1h = synthetic_log(TRUTH, gv.Race(16_500.0), seed=1)
     run_1h = synthetic_log(TRUTH, gv.Training.steady(3600.0, target_rpe=4.0), seed=2)
     athlete = [synthetic_log(TRUTH, gv.Race(d), seed=10 + i)
@@ -58,7 +62,7 @@ def main(argv=None) -> int:
         ("one-hour training run (6 HR terms)", run_1h, "training", args.repeat, None),
         ("athlete of ten logs (3 + 6 terms)", athlete, efforts, max(1, args.repeat // 2), 3.0),
     ):
-        seconds, result = timed(logs, eff, repeat)
+        seconds, result = timed(logs, eff, repeat, threads)
         per = 1000.0 * seconds / max(result.n_evaluations, 1)
         verdict = ""
         if target is not None:

@@ -71,4 +71,7 @@ if not numba.config.CACHE_DIR:
         numba.config.CACHE_DIR = str(_folder)
 
 jit = njit(cache=True, error_model="numpy")
+#: For a loop that runs long without Python objects (the integrator): it releases the GIL,
+#: so threads can integrate at once (:func:`governor.fitting.fit._each`).
+released = njit(cache=True, error_model="numpy", nogil=True)
 inlined = njit(cache=True, error_model="numpy", inline="always")

@@ -78,6 +78,7 @@ from governor.fitting.fit import (
     HEART_PARAMS,
     RESERVE_PARAMS,
     _interactive,
+    available_cores,
     fit,
 )
 from governor.io import Activity, LogError, NotAnActivityError, read_log
@@ -482,9 +483,10 @@ def _run_log(job: Job, options: Options, row: dict) -> None:
         return
     temperature = job.temperature_c if job.temperature_c is not None else options.temperature_c
     try:
+        # one thread: the batch's workers already take the cores
         result = fit(activity, params=options.params, vary=options.vary,
                      effort=_effort(options, job.effort), temperature_c=temperature,
-                     starts=options.starts, seed=options.seed)
+                     starts=options.starts, seed=options.seed, threads=1)
     except ValueError as exc:  # fit's refusals: too short, nothing to fit ...
         where = str(job.label)
         reason = str(exc).removeprefix("fit: ").replace(where, os.path.basename(where))
@@ -538,7 +540,7 @@ def _run_athlete(job: Job, options: Options, row: dict) -> None:
         result = fit(activities, params=options.params, vary=options.vary,
                      effort=[efforts[i] for i in keep],
                      temperature_c=[temps[i] for i in keep],
-                     starts=options.starts, seed=options.seed)
+                     starts=options.starts, seed=options.seed, threads=1)
     except ValueError as exc:
         _error(row, "skipped", exc, str(exc).removeprefix("fit: "))
         return
@@ -1072,7 +1074,7 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
     bar = _Progress(len(jobs), sum(store.done(j.key) for j in jobs), progress)
     try:
         if client is None:
-            n = workers if workers is not None else _cores()
+            n = workers if workers is not None else available_cores()
             _run(jobs, options, store, lambda: _local_pool(n), max(2 * n, 1), bar)
         else:
             n = max(sum(client.nthreads().values()), 1)
@@ -1082,13 +1084,6 @@ def fit_many(sources, *, out: str | os.PathLike | None = None, workers: int | No
         if own:
             client.close()
     return store.table([j.key for j in jobs])
-
-
-def _cores() -> int:
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _client(scheduler):

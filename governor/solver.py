@@ -33,7 +33,7 @@ import math
 import numpy as np
 from numba import njit
 
-from governor._jit import jit
+from governor._jit import released
 from governor.model import (
     A_EXMARGIN,
     A_TIMELEFT,
@@ -94,7 +94,7 @@ def _check_end(p, t, y_old, y_new, aux, v_settle):
     return RUNNING, 1.0
 
 
-@jit
+@released
 def integrate_rk4(y0, dt, inp, out_t, out_y, out_aux):
     """Classical fourth-order Runge-Kutta at a fixed step ``dt`` [s] on the packed inputs
     ``inp`` (:class:`governor.model.Inputs`), writing each step's time, state and observed

@@ -169,6 +169,26 @@ def test_sources_paths_globs_folders_and_activities(tmp_path):
     assert table["file"].iloc[0] == str(INTERVALS)
 
 
+
+def test_each_fit_of_a_batch_runs_on_one_thread(monkeypatch, tmp_path):
+    """The batch's workers take the cores; a fit that took them too would contend."""
+    asked = []
+    real = batch.fit
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs.get("threads"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "fit", recording)
+    folder = tmp_path / "runner"
+    folder.mkdir()
+    for name in ("a", "b"):
+        shutil.copy(INTERVALS, folder / f"{name}{INTERVALS.suffix}")
+    table = gv.fit_many(folder, workers=0, progress=False, group_by="folder")
+    assert (table["status"] == "ok").all() and len(table) == 3
+    assert asked == [1, 1, 1]  # each log, and the athlete of both
+
+
 # ------------------------------------------------------------------------ nothing lost
 def _fit_cmd(*args) -> list[str]:
     return [sys.executable, "-m", "governor", "fit", *map(str, args)]
