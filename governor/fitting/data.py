@@ -54,6 +54,14 @@ class LogData:
     protocol: object
     notes: list[str] = field(default_factory=list)
     scored_from: int = 0          # first sample whose speed is scored (a race's start is not)
+    speed_tau: float = 1.0        # samples one independent speed residual spans: fit's
+
+    @property
+    def speed_weight_sigma(self) -> float:
+        """What a speed residual is divided by in the fit [m/s]: its noise times the
+        square root of its autocorrelation time, so that each log's speed counts by its
+        effective number of observations (samples / ``speed_tau``), not its samples."""
+        return self.speed_sigma * math.sqrt(self.speed_tau)
 
     @property
     def has_heart_rate(self) -> bool:

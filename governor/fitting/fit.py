@@ -115,7 +115,7 @@ def log_residuals(params: Params, log: LogData, *, governor: bool = True,
     """Weighted residuals of speed and of heart rate (finite samples only), the model
     simulated at time step ``dt`` [s]."""
     v, hr, _ = predicted(params, log, governor=governor, heart=heart, dt=dt)
-    r_v = ((v - log.speed_mps) / log.speed_sigma)[log.scored_from:]
+    r_v = ((v - log.speed_mps) / log.speed_weight_sigma)[log.scored_from:]
     if heart and log.has_heart_rate:
         ok = np.isfinite(log.heart_rate_bpm)
         r_hr = (hr[ok] - log.heart_rate_bpm[ok]) / log.heart_rate_sigma
@@ -154,9 +154,10 @@ class _Problem:
     calibration error ``e`` is a nuisance parameter too: the scaled vector ends with one
     entry per such log, ``e`` spanning +-:data:`SCALE_RANGE`; its log is read as recorded
     divided by ``1 + e`` (:func:`rescaled_log`), and a prior row
-    ``sqrt(tau) e / DISTANCE_SCALE_SD`` ends the residuals (``tau`` the log's speed
-    residuals' autocorrelation time, so that the prior counts as much against the data as
-    its ``1 / tau`` effective observations per sample do).
+    ``sqrt(tau) e / DISTANCE_SCALE_SD`` ends the residuals, so that the prior counts
+    against the data as ``tau`` of their weighted samples do: ``tau`` is how many samples
+    one independent residual of the log spans, 1 once the residuals are divided by
+    :attr:`~governor.fitting.data.LogData.speed_weight_sigma`, as :func:`fit` does.
 
     Why fit it: a device that reads distance ``1 + e`` times the truth records a race run
     by a runner ``1 + e`` times as fast in the same time. The error is one number per log,
@@ -944,7 +945,7 @@ def baselines(params: Params, logs: Sequence[LogData], governor_speed: Sequence[
     """
     def row(residuals_by_log, k, converged=True, evaluations=0):
         weighted = np.concatenate(residuals_by_log)
-        plain = np.concatenate([r * log.speed_sigma for r, log in
+        plain = np.concatenate([r * log.speed_weight_sigma for r, log in
                                 zip(residuals_by_log, logs, strict=True)])
         return {"rmse_speed_mps": float(np.sqrt(np.mean(plain**2))),
                 "ssr": float(np.sum(weighted**2)), "k": k, "converged": converged,
@@ -952,13 +953,13 @@ def baselines(params: Params, logs: Sequence[LogData], governor_speed: Sequence[
 
     rows = {"governor": row(governor_speed, governor_k)}
     scored = [log.speed_mps[log.scored_from:] for log in logs]
-    rows["constant_pace"] = row([(v - v.mean()) / log.speed_sigma
+    rows["constant_pace"] = row([(v - v.mean()) / log.speed_weight_sigma
                                  for v, log in zip(scored, logs, strict=True)], len(logs))
     # Riegel: mean speed of each race v = d / (a d^1.06) = d^-0.06 / a, one a
     d = np.array([log.distance_m[-1] for log in logs])
     t = np.array([log.time_s[-1] for log in logs])
     a = float(np.exp(np.mean(np.log(t / d**1.06))))
-    rows["riegel"] = row([(v - dist / (a * dist**1.06)) / log.speed_sigma
+    rows["riegel"] = row([(v - dist / (a * dist**1.06)) / log.speed_weight_sigma
                           for v, log, dist in zip(scored, logs, d, strict=True)], 1)
     rows["cs_d_prime_no_governor"] = row(*_all_out_fit(params, logs))
     n = int(sum(v.size for v in scored))
@@ -1162,16 +1163,25 @@ def _noise_from_residuals(problem: _Problem, u: np.ndarray
     fit. The residuals of a fit have the scale the weighting is for, whatever their
     autocorrelation; a log the model fits less well also counts for less (a variance
     component per log and signal, as in feasible weighted least squares).
+
+    Each log's speed also counts by its effective number of observations: its residuals
+    are divided by the noise times the square root of their autocorrelation time
+    (``speed_tau``). By its noise alone, a race whose speed came from smoothed GPS
+    positions (residuals correlated over more samples, and smaller) counted about twice
+    as much per sample as its own CSV copy with the device's speed; by both, the two
+    count alike. Alone, a log's fit is the same either way (its residuals are all divided
+    by one number more), and so are its errors and intervals.
     """
     p = problem.params(u)
     out, taus = [], []
     for log in problem.logs_at(u):
         r_v, r_hr = log_residuals(p, log, governor=problem.governor, heart=problem.heart)
         changes = {}
-        r_v = r_v[np.isfinite(r_v)] * log.speed_sigma
+        r_v = r_v[np.isfinite(r_v)] * log.speed_weight_sigma
         taus.append(_autocorrelation_time(r_v) if r_v.size >= 10 else 1.0)
         if r_v.size >= 10:
             changes["speed_sigma"] = max(float(np.sqrt(np.mean(r_v**2))), SPEED_SIGMA_FLOOR)
+            changes["speed_tau"] = taus[-1]
         r_hr = r_hr[np.isfinite(r_hr)] * log.heart_rate_sigma
         if r_hr.size >= 10:
             changes["heart_rate_sigma"] = max(float(np.sqrt(np.mean(r_hr**2))),
@@ -1335,7 +1345,10 @@ def _fit(activity_or_list, params, vary, effort, temperature_c, starts, seed,
         # with critical speed held, a calibration would stand in for it (a race read 3 %
         # short in place of a runner 3 % slower than held): fitted only beside it
         problem = _Problem(base, speed_names, [logs[i] for i in speed_idx], heart=False,
-                           scale_taus=taus if "critical_speed_mps" in speed_names else None)
+                           # each log's residuals are weighted by their own
+                           # autocorrelation time now: a prior row counts as one of them
+                           scale_taus=([1.0] * len(taus) if "critical_speed_mps" in speed_names
+                                       else None))
         problem.evaluations = evaluations
         problem.threads = threads
         x0 = problem.to_u(problem.params(best.x))

@@ -250,31 +250,52 @@ def test_a_log_without_elevation_or_heart_rate_columns(athlete_logs):
     assert set(result.varied) == {"critical_speed_mps", "d_prime_m", "reserve_margin"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "with a race's first 10 s no longer scored, the GPX copy's residuals (speed from "
-    "smoothed positions) are about 27 % smaller than the CSV's: weighted by its residuals' "
-    "size alone it counts about 1.9 times as much per sample, though its residuals are "
-    "more autocorrelated; the start's misfit, common to both, had evened the two"))
 def test_the_same_run_as_gpx_and_csv_gets_comparable_weights(tmp_path):
     """Speed derived from smoothed GPS positions (GPX) has autocorrelated noise that a
-    running-median estimate reads at about half its size; the fit weights each log by its
-    own residuals, so the same run counts about as much in either format."""
+    running-median estimate reads at about half its size, and residuals smaller than the
+    CSV copy's but correlated over more samples. The fit weights each log's speed by its
+    own residuals' size and autocorrelation time (its effective observations), so the same
+    run counts about as much in either format."""
     from governor.fitting.data import prepare, robust_noise
     from governor.fitting.synthetic import _recorded, _write
 
     log = synthetic_log(TRUTH, gv.Race(3000.0), seed=12)
     frame = _recorded(log, pd.Timestamp("2026-04-06 07:30:00", tz="UTC"))
-    sigma, first_pass = {}, {}
+    weight, sigma, first_pass, n = {}, {}, {}, {}
     for suffix in ("gpx", "csv"):
         _write(frame, tmp_path / f"race.{suffix}")
         activity = gv.read_log(tmp_path / f"race.{suffix}")
         result = gv.fit(activity, effort="race", temperature_c=15.0, with_baselines=False)
-        sigma[suffix] = result.logs[0].speed_sigma
+        fitted = result.logs[0]
+        sigma[suffix] = fitted.speed_sigma
+        n[suffix] = fitted.speed_mps.size - fitted.scored_from
+        weight[suffix] = n[suffix] / fitted.speed_weight_sigma**2  # the log's information
         first_pass[suffix] = robust_noise(prepare(activity, effort="race").speed_mps)
-    assert sigma["gpx"] == pytest.approx(sigma["csv"], rel=0.25)
-    # the running-median estimate alone would weigh the GPX copy several times more
-    assert (sigma["csv"] / sigma["gpx"]) ** 2 < 1.6
+    assert n["gpx"] == pytest.approx(n["csv"], rel=0.02)
+    assert weight["gpx"] / weight["csv"] == pytest.approx(1.0, rel=0.25)
+    # by the residuals' size alone the GPX copy would count far more per sample, and by
+    # the running-median estimate alone several times more
+    assert (sigma["csv"] / sigma["gpx"]) ** 2 > 1.4
     assert (first_pass["csv"] / first_pass["gpx"]) ** 2 > 2.5
+
+
+def test_a_log_alone_fits_the_same_whatever_its_residuals_autocorrelation():
+    """Weighting a log by its autocorrelation time divides all its residuals by one number
+    more: alone, its fit, errors and intervals are those of the weighting by noise alone."""
+    import dataclasses
+
+    from governor.fitting.data import prepare
+    from governor.fitting.fit import _Problem
+
+    log = prepare(synthetic_log(TRUTH, gv.Race(3000.0), seed=5), effort="race",
+                  temperature_c=20.0)
+    names = ("critical_speed_mps", "d_prime_m")
+    plain = _Problem(TRUTH, names, [log], heart=False, scale_taus=[4.0])
+    weighted = _Problem(TRUTH, names, [dataclasses.replace(log, speed_tau=4.0)],
+                        heart=False, scale_taus=[1.0])
+    for u in ([0.4, 0.3, 0.5], [0.45, 0.2, 0.6]):
+        u = np.array(u)
+        np.testing.assert_allclose(weighted(u), plain(u) / 2.0, rtol=1e-12)
 
 
 def test_window_speed_is_distance_over_a_centred_window():
